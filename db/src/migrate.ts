@@ -1,0 +1,25 @@
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from "kysely";
+import type { DatabaseHandle, Dialect } from "./connect.ts";
+import { initialMigration } from "./migrations/001-initial.ts";
+
+/** Migrations in code (not files on disk) so they work the same from tsx, bundles and tests. */
+class CodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { "001-initial": initialMigration(this.dialect) };
+  }
+}
+
+export class MigrationError extends Error {}
+
+export async function migrateToLatest(handle: DatabaseHandle): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db: handle.db, provider: new CodeMigrationProvider(handle.dialect) });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new MigrationError(`migration ${failed} failed: ${(result.error as Error).message ?? result.error}`, {
+      cause: result.error,
+    });
+  }
+  return result;
+}
