@@ -1,0 +1,95 @@
+/** Shapes of the search-api responses the portal reads (see DESIGN.md, HTTP contract). */
+
+/** RFC 9457 problem details, as every search-api error is sent. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: Array<{ path: string; message: string }>;
+}
+
+export interface SearchHit {
+  id: string;
+  title: string;
+  subtitle?: string;
+  authors: string[];
+  year?: number;
+  format?: string;
+  language?: string;
+  isbn: string[];
+  /** Member codes holding the title. */
+  libraries: string[];
+  /** Member codes with a lendable copy on the shelf. */
+  availableAt: string[];
+  holdingsCount: number;
+  availableCount: number;
+  memberCount: number;
+  /** HTML with only <mark> tags around escaped text; sanitise before rendering. */
+  highlight?: { title?: string; authors?: string[] };
+}
+
+export type FacetCounts = Record<string, number>;
+
+export interface SearchFacets {
+  format: FacetCounts;
+  language: FacetCounts;
+  library: FacetCounts;
+  available: FacetCounts;
+}
+
+export interface SearchResponse {
+  hits: SearchHit[];
+  total: number;
+  page: number;
+  limit: number;
+  totalPages: number;
+  facets: SearchFacets;
+  /** Member code → display name. */
+  libraries: Record<string, string>;
+}
+
+export interface HoldingItem {
+  barcode?: string;
+  callNumber?: string;
+  location?: string;
+  status?: string;
+  dueDate?: string;
+  lendable?: boolean;
+  statusAge?: string;
+}
+
+export interface HoldingGroup {
+  library: string;
+  libraryName?: string;
+  items: HoldingItem[];
+}
+
+export interface UnionRecord {
+  id: string;
+  title: string;
+  subtitle?: string;
+  authors: string[];
+  year?: number;
+  format?: string;
+  language?: string;
+  publisher?: string;
+  edition?: string;
+  series?: string;
+  subjects: string[];
+  isbn: string[];
+  issn: string[];
+  holdings: HoldingGroup[];
+}
+
+/** The search parameters the portal sends; lists are OR-ed within a facet. */
+export interface SearchParams {
+  q: string;
+  format: string[];
+  language: string[];
+  library: string[];
+  /** true: only titles with a copy on the shelf somewhere. */
+  available?: boolean;
+  page: number;
+  limit: number;
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import {
+  MAX_PAGE,
+  filterFields,
+  hasFilters,
+  parseSearchState,
+  toQueryString,
+  toggleAvailable,
+  toggleFacet,
+  withoutFilters,
+} from "./params";
+
+const parse = (qs: string) => parseSearchState(new URLSearchParams(qs));
+
+describe("parseSearchState", () => {
+  it("reads every parameter", () => {
+    expect(
+      parse("q=%20hobbit%20&format=book&format=ebook&language=eng&library=NORTH&available=true&page=3"),
+    ).toEqual({
+      q: "hobbit",
+      format: ["book", "ebook"],
+      language: ["eng"],
+      library: ["NORTH"],
+      available: true,
+      page: 3,
+    });
+  });
+
+  it("defaults and drops what it cannot use", () => {
+    expect(parse("page=-2&available=maybe&format=<script>&format=book&format=book")).toEqual({
+      q: "",
+      format: ["book"],
+      language: [],
+      library: [],
+      page: 1,
+    });
+    expect(parse("page=abc").page).toBe(1);
+    expect(parse("page=99999").page).toBe(MAX_PAGE);
+  });
+
+  it("splits comma lists like the API does", () => {
+    expect(parse("format=book,ebook").format).toEqual(["book", "ebook"]);
+  });
+
+  it("caps the query length", () => {
+    expect(parse(`q=${"a".repeat(600)}`).q).toHaveLength(500);
+  });
+});
+
+describe("links", () => {
+  const state = parse("q=hobbit&format=book&page=4");
+
+  it("round-trips through the query string, leaving out defaults", () => {
+    expect(toQueryString(state)).toBe("?q=hobbit&format=book&page=4");
+    expect(parse(toQueryString(state).slice(1))).toEqual(state);
+    expect(toQueryString(parse(""))).toBe("");
+  });
+
+  it("toggles facets and returns to page 1", () => {
+    expect(toQueryString(toggleFacet(state, "format", "ebook"))).toBe("?q=hobbit&format=book&format=ebook");
+    expect(toQueryString(toggleFacet(state, "format", "book"))).toBe("?q=hobbit");
+    expect(toQueryString(toggleAvailable(state))).toBe("?q=hobbit&format=book&available=true");
+    expect(toQueryString(toggleAvailable(toggleAvailable(state)))).toBe("?q=hobbit&format=book");
+  });
+
+  it("clears filters but keeps the query", () => {
+    expect(hasFilters(state)).toBe(true);
+    expect(hasFilters(withoutFilters(state))).toBe(false);
+    expect(toQueryString(withoutFilters(state))).toBe("?q=hobbit");
+  });
+
+  it("keeps filters as hidden form fields", () => {
+    expect(filterFields(parse("format=book&library=NORTH&available=false"))).toEqual([
+      { name: "format", value: "book" },
+      { name: "library", value: "NORTH" },
+      { name: "available", value: "false" },
+    ]);
+  });
+});

@@ -1,0 +1,44 @@
+import { mkdirSync, readdirSync } from "node:fs";
+import path from "node:path";
+import type { Kysely } from "kysely";
+import { createSource, ensureLibrary, listLibraries, type Database } from "@interlend/db";
+import { harvestProgressBar } from "@interlend/harvester/cli/progress-bar";
+import type { UnionIndexWriter } from "@interlend/harvester/indexer/index-writer";
+import { runHarvest } from "@interlend/harvester/run/run-harvest";
+import { writeDemoConsortium } from "../test/generator/write-files.ts";
+
+export interface DemoOptions {
+  db: Kysely<Database>;
+  index: UnionIndexWriter;
+  dataDir: string;
+  records: number;
+  log: (line: string) => void;
+}
+
+/**
+ * First run only: writes a generated consortium as MARCXML files, registers each member with a
+ * file source, and harvests them through the same path a real member's files take.
+ */
+export async function harvestDemoConsortium(options: DemoOptions): Promise<boolean> {
+  if ((await listLibraries(options.db)).length > 0) return false;
+  const dir = path.join(options.dataDir, "demo");
+  mkdirSync(dir, { recursive: true });
+  if (!readdirSync(dir).some((f) => f.endsWith(".xml"))) {
+    options.log(`Generating a demo consortium of ${options.records} records in ${dir}…`);
+  }
+  const { libraries, files } = await writeDemoConsortium({ records: options.records, outDir: dir, format: "marcxml", seed: 1 });
+  for (const member of libraries) {
+    const library = await ensureLibrary(options.db, member);
+    const source = await createSource(options.db, {
+      libraryId: library.id,
+      name: `${member.code.toLowerCase()}-demo-file`,
+      protocol: "file",
+      endpoint: files[member.code]!,
+    });
+    const bar = harvestProgressBar(member.code);
+    const run = await runHarvest({ db: options.db, source, index: options.index, onProgress: bar.update });
+    bar.stop();
+    if (run.status === "failed") options.log(`  ${member.code}: harvest failed: ${run.error}`);
+  }
+  return true;
+}

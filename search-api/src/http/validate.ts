@@ -1,0 +1,26 @@
+import type { z } from "zod";
+import { problem } from "./problem.ts";
+
+/** Collects query parameters, keeping repeated ones (format=a&format=b) as arrays. */
+export function queryParams(url: string): Record<string, string | string[]> {
+  const params: Record<string, string | string[]> = {};
+  for (const [key, value] of new URL(url).searchParams) {
+    const previous = params[key];
+    params[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+  }
+  return params;
+}
+
+/** Parses input with a zod schema or throws a 400 problem that names every bad parameter. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const errors = result.error.issues.map((issue) => ({
+    path: issue.path.join(".") || (issue.code === "unrecognized_keys" ? issue.keys.join(", ") : "(root)"),
+    message: issue.message,
+  }));
+  const names = [...new Set(errors.map((e) => e.path))].join(", ");
+  throw problem(400, "invalid-parameters", `Invalid ${what}`, `Check ${names}: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`, {
+    errors,
+  });
+}
