@@ -13,6 +13,9 @@ export interface DemoOptions {
   dataDir: string;
   records: number;
   log: (line: string) => void;
+  /** Progress bars on stderr (off in tests). */
+  showProgress?: boolean;
+  seed?: number;
 }
 
 /**
@@ -26,7 +29,7 @@ export async function harvestDemoConsortium(options: DemoOptions): Promise<boole
   if (!readdirSync(dir).some((f) => f.endsWith(".xml"))) {
     options.log(`Generating a demo consortium of ${options.records} records in ${dir}…`);
   }
-  const { libraries, files } = await writeDemoConsortium({ records: options.records, outDir: dir, format: "marcxml", seed: 1 });
+  const { libraries, files } = await writeDemoConsortium({ records: options.records, outDir: dir, format: "marcxml", seed: options.seed ?? 1 });
   for (const member of libraries) {
     const library = await ensureLibrary(options.db, member);
     const source = await createSource(options.db, {
@@ -35,9 +38,9 @@ export async function harvestDemoConsortium(options: DemoOptions): Promise<boole
       protocol: "file",
       endpoint: files[member.code]!,
     });
-    const bar = harvestProgressBar(member.code);
-    const run = await runHarvest({ db: options.db, source, index: options.index, onProgress: bar.update });
-    bar.stop();
+    const bar = options.showProgress === false ? undefined : harvestProgressBar(member.code);
+    const run = await runHarvest({ db: options.db, source, index: options.index, onProgress: bar?.update });
+    bar?.stop();
     if (run.status === "failed") options.log(`  ${member.code}: harvest failed: ${run.error}`);
   }
   return true;

@@ -148,6 +148,19 @@ export interface SessionsTable {
   expires_at: Timestamp;
 }
 
+/** A member's own system calling the API with a bearer token (only the token's SHA-256 is kept). */
+export interface ApiClientsTable {
+  id: Generated<number>;
+  library_id: number;
+  name: string;
+  /** Hex SHA-256 of the token; the token itself is shown once, at creation. */
+  token_hash: string;
+  /** JSON array of scope names. */
+  scopes: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
 export interface RequestsTable {
   id: Generated<number>;
   patron_id: number;
@@ -196,6 +209,7 @@ export interface Database {
   patrons: PatronsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  api_clients: ApiClientsTable;
   requests: RequestsTable;
   request_events: RequestEventsTable;
   settings: SettingsTable;
@@ -209,5 +223,9 @@ export type SourceUpdate = Updateable<SourcesTable>;
 export type HarvestRun = Selectable<HarvestRunsTable>;
 export type BibRecordRow = Selectable<BibRecordsTable>;
 export type ItemRow = Selectable<ItemsTable>;
+export type PatronRow = Selectable<PatronsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type ApiClientRow = Selectable<ApiClientsTable>;
 export type RequestRow = Selectable<RequestsTable>;
 export type RequestEventRow = Selectable<RequestEventsTable>;

@@ -1,0 +1,71 @@
+/**
+ * `npm run harvest -- <source name or id>... [--incremental]`: harvests sources now, with a
+ * progress bar each; with no source named, lists the sources.
+ */
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "@interlend/core/config";
+import { connectMeilisearch, createMeiliUnionIndexWriter, ensureUnionIndex } from "@interlend/core/meili";
+import { findSource, findSourceByName, listSources, migrateToLatest, openDatabase, type Source } from "@interlend/db";
+import { harvestProgressBar } from "./cli/progress-bar.ts";
+import { runHarvest } from "./run/run-harvest.ts";
+
+async function resolveSource(db: Parameters<typeof findSource>[0], ref: string): Promise<Source> {
+  const source = /^\d+$/.test(ref) ? await findSource(db, Number(ref)) : await findSourceByName(db, ref);
+  if (!source) throw new Error(`no source named or numbered "${ref}" (run without arguments to list them)`);
+  return source;
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { incremental: { type: "boolean", default: false } },
+  });
+  const config = loadConfig(process.env);
+  const database = openDatabase({ databaseUrl: config.DATABASE_URL, sqlitePath: config.sqlitePath, pgSchema: config.PG_SCHEMA });
+  try {
+    await migrateToLatest(database);
+    if (positionals.length === 0) {
+      const sources = await listSources(database.db);
+      console.log(sources.length ? "Sources:" : "No sources yet: add one through the admin API or portal.");
+      for (const s of sources) console.log(`  ${String(s.id).padStart(4)}  ${s.name}  (${s.protocol} ${s.endpoint})`);
+      return 0;
+    }
+    const sources = await Promise.all(positionals.map((ref) => resolveSource(database.db, ref)));
+    const meili = await connectMeilisearch(config, (line) => console.error(line));
+    let failures = 0;
+    try {
+      await ensureUnionIndex(meili.transport, config.MEILI_INDEX);
+      const index = createMeiliUnionIndexWriter(meili.transport, config.MEILI_INDEX);
+      for (const source of sources) {
+        const bar = harvestProgressBar(source.name);
+        const run = await runHarvest({
+          db: database.db,
+          source,
+          index,
+          mode: values.incremental ? "incremental" : "full",
+          onProgress: bar.update,
+          onIndexError: (error) => console.error(`index: ${error.message} (the outbox keeps the changes)`),
+        });
+        bar.stop();
+        await index.flush();
+        console.log(
+          `${source.name}: ${run.status} — ${run.seen} seen, ${run.added} added, ${run.updated} updated, ${run.deleted} deleted, ${run.rejected} rejected${run.error ? ` — ${run.error}` : ""}`,
+        );
+        if (run.status === "failed") failures++;
+      }
+    } finally {
+      await meili.close();
+    }
+    return failures > 0 ? 1 : 0;
+  } finally {
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : `harvest: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

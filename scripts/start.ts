@@ -1,0 +1,74 @@
+/**
+ * `npm start`: one process runs the whole pod — db migrations, Meilisearch (embedded unless
+ * MEILI_URL is set), the search API, the portal, and on first start a demo consortium.
+ */
+import { ConfigError, loadConfig } from "@interlend/core/config";
+import { connectMeilisearch, createMeiliUnionIndexWriter, ensureUnionIndex } from "@interlend/core/meili";
+import { migrateToLatest, openDatabase } from "@interlend/db";
+import { cachedLibraryNames } from "@interlend/search-api/library-names";
+import { startApiServer } from "@interlend/search-api/server";
+import { createMeiliSearchBackend } from "@interlend/search-api/services/meili-search-backend";
+import { harvestDemoConsortium } from "./demo.ts";
+import { ensurePortalBuilt, startPortalServer } from "./portal-server.ts";
+
+const log = (line: string) => console.log(line);
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const withDemo = !process.argv.includes("--no-demo") && process.env.DEMO_RECORDS !== "0";
+  const cleanups: Array<() => Promise<void>> = [];
+  const shutdown = async (signal: string) => {
+    log(`\n${signal}: shutting down…`);
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error));
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+
+  const database = openDatabase({ databaseUrl: config.DATABASE_URL, sqlitePath: config.sqlitePath, pgSchema: config.PG_SCHEMA });
+  cleanups.push(() => database.close());
+  await migrateToLatest(database);
+  log(`Database: ${config.dialect === "postgres" ? "PostgreSQL" : `SQLite at ${config.sqlitePath}`}`);
+
+  const meili = await connectMeilisearch(config, log);
+  cleanups.push(() => meili.close());
+  await ensureUnionIndex(meili.transport, config.MEILI_INDEX);
+  log(`Meilisearch: ${meili.url}${meili.managed ? " (embedded)" : ""}`);
+
+  const api = await startApiServer(
+    {
+      db: database.db,
+      search: createMeiliSearchBackend(meili.transport, config.MEILI_INDEX),
+      libraryNames: cachedLibraryNames(database.db),
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      log: (message, error) => console.error(message, error),
+    },
+    config.HOST,
+    config.API_PORT,
+  );
+  cleanups.push(() => api.close());
+  log(`Search API: ${api.url}`);
+
+  if (withDemo) {
+    const index = createMeiliUnionIndexWriter(meili.transport, config.MEILI_INDEX);
+    const records = Number(process.env.DEMO_RECORDS ?? 6000);
+    const harvested = await harvestDemoConsortium({ db: database.db, index, dataDir: config.dataDir, records, log });
+    await index.flush();
+    if (harvested) log("Demo consortium harvested and indexed.");
+  }
+
+  ensurePortalBuilt(log);
+  const portal = await startPortalServer(api.url, config.HOST, config.PORTAL_PORT);
+  cleanups.push(() => portal.close());
+  log(`\nInterlend is running: open ${portal.url}\n(Ctrl+C stops it)`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error("Interlend could not start:", error instanceof Error ? error.message : error);
+    if (process.env.LOG_LEVEL === "debug") console.error(error);
+  }
+  process.exit(1);
+});
