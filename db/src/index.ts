@@ -5,3 +5,6 @@ export * from "./time.ts";
 export * from "./libraries.ts";
 export * from "./sources.ts";
 export * from "./harvest-runs.ts";
+export * from "./accounts.ts";
+export * from "./sessions.ts";
+export * from "./patrons-csv.ts";

@@ -1,12 +1,13 @@
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from "kysely";
 import type { DatabaseHandle, Dialect } from "./connect.ts";
 import { initialMigration } from "./migrations/001-initial.ts";
+import { accountsMigration } from "./migrations/002-accounts.ts";
 
 /** Migrations in code (not files on disk) so they work the same from tsx, bundles and tests. */
 class CodeMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { "001-initial": initialMigration(this.dialect) };
+    return { "001-initial": initialMigration(this.dialect), "002-accounts": accountsMigration(this.dialect) };
   }
 }
 

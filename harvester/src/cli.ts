@@ -31,7 +31,7 @@ async function main(): Promise<number> {
       return 0;
     }
     const sources = await Promise.all(positionals.map((ref) => resolveSource(database.db, ref)));
-    const meili = await connectMeilisearch(config, (line) => console.error(line));
+    const meili = await connectMeilisearch(config, (line: string) => console.error(line));
     let failures = 0;
     try {
       await ensureUnionIndex(meili.transport, config.MEILI_INDEX);

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import { nowIso, recordRejected, recordRunProgress, type Database, type RunCounts } from "@interlend/db";
-import { UnionFind } from "../cluster/union-find.ts";
+import { assignClusters } from "../cluster/assign-clusters.ts";
+import { splitClusters } from "../cluster/split-clusters.ts";
 import type { Checkpoint } from "../sources/types.ts";
 import { chunk } from "./chunk.ts";
 import type { PreparedPage, PreparedUpsert } from "./prepare.ts";
@@ -38,92 +39,6 @@ async function loadExisting(trx: Trx, sourceId: number, localIds: string[]): Pro
   return existing;
 }
 
-async function clustersOfKeys(trx: Trx, keys: string[]): Promise<Map<string, number[]>> {
-  const byKey = new Map<string, number[]>();
-  for (const part of chunk(keys, LOOKUP_CHUNK)) {
-    const rows = await trx
-      .selectFrom("match_keys")
-      .innerJoin("bib_records", "bib_records.id", "match_keys.bib_id")
-      .select(["match_keys.key", "bib_records.cluster_id"])
-      .where("match_keys.key", "in", part)
-      .where("bib_records.cluster_id", "is not", null)
-      .distinct()
-      .execute();
-    for (const row of rows) {
-      const list = byKey.get(row.key) ?? [];
-      list.push(row.cluster_id!);
-      byKey.set(row.key, list);
-    }
-  }
-  return byKey;
-}
-
-async function createClusters(trx: Trx, count: number): Promise<number[]> {
-  const ids: number[] = [];
-  const now = nowIso();
-  for (const part of chunk(Array.from({ length: count }), 500)) {
-    const rows = await trx
-      .insertInto("clusters")
-      .values(part.map(() => ({ created_at: now, updated_at: now })))
-      .returning("id")
-      .execute();
-    ids.push(...rows.map((r) => r.id));
-  }
-  return ids;
-}
-
-/**
- * Decides each record's cluster: records sharing a strong key join the cluster already holding it;
- * a record whose keys reach several clusters merges them into the oldest.
- */
-async function assignClusters(
-  trx: Trx,
-  upserts: PreparedUpsert[],
-  touched: Set<number>,
-): Promise<Map<string, number>> {
-  const allKeys = [...new Set(upserts.flatMap((u) => u.keys))];
-  const existingByKey = await clustersOfKeys(trx, allKeys);
-  const sets = new UnionFind();
-  upserts.forEach((upsert, i) => {
-    sets.find(`r:${i}`);
-    for (const key of upsert.keys) {
-      sets.union(`r:${i}`, `k:${key}`);
-      for (const clusterId of existingByKey.get(key) ?? []) sets.union(`k:${key}`, `c:${clusterId}`);
-    }
-  });
-  const clustersByRoot = new Map<string, Set<number>>();
-  for (const clusterIds of existingByKey.values()) {
-    for (const clusterId of clusterIds) {
-      const root = sets.find(`c:${clusterId}`);
-      const set = clustersByRoot.get(root) ?? new Set<number>();
-      set.add(clusterId);
-      clustersByRoot.set(root, set);
-    }
-  }
-  const roots = upserts.map((_, i) => sets.find(`r:${i}`));
-  const rootsNeedingCluster = [...new Set(roots.filter((root) => !clustersByRoot.has(root)))];
-  const fresh = await createClusters(trx, rootsNeedingCluster.length);
-  const targetByRoot = new Map<string, number>();
-  rootsNeedingCluster.forEach((root, i) => targetByRoot.set(root, fresh[i]!));
-  for (const [root, clusterIds] of clustersByRoot) {
-    const [target, ...merged] = [...clusterIds].sort((a, b) => a - b);
-    targetByRoot.set(root, target!);
-    touched.add(target!);
-    if (merged.length > 0) {
-      await trx.updateTable("bib_records").set({ cluster_id: target! }).where("cluster_id", "in", merged).execute();
-      await trx.deleteFrom("clusters").where("id", "in", merged).execute();
-      for (const id of merged) touched.add(id);
-    }
-  }
-  const clusterOf = new Map<string, number>();
-  upserts.forEach((upsert, i) => {
-    const target = targetByRoot.get(roots[i]!)!;
-    clusterOf.set(upsert.localId, target);
-    touched.add(target);
-  });
-  return clusterOf;
-}
-
 function bibRow(target: IngestTarget, upsert: PreparedUpsert, clusterId: number, now: string) {
   return {
     library_id: target.libraryId,
@@ -140,7 +55,9 @@ function bibRow(target: IngestTarget, upsert: PreparedUpsert, clusterId: number,
 }
 
 async function writeKeysAndItems(trx: Trx, target: IngestTarget, written: Array<{ id: number; upsert: PreparedUpsert }>) {
-  const keyRows = written.flatMap(({ id, upsert }) => upsert.keys.map((key) => ({ bib_id: id, key })));
+  const keyRows = written.flatMap(({ id, upsert }) =>
+    [...upsert.keys, ...(upsert.workKey ? [upsert.workKey] : [])].map((key) => ({ bib_id: id, key })),
+  );
   for (const part of chunk(keyRows, 1000)) await trx.insertInto("match_keys").values(part).execute();
   const itemRows = written.flatMap(({ id, upsert }) =>
     upsert.items.map((item) => ({
@@ -189,9 +106,11 @@ export async function applyPage(
       ...page.deletes.map((d) => d.localId),
     ]);
     const touched = new Set<number>();
+    /** Clusters that lost or changed a record: they may fall apart. */
+    const shaken = new Set<number>();
 
     const doomed = page.deletes.flatMap((d) => existing.get(d.localId) ?? []);
-    for (const bib of doomed) if (bib.cluster_id !== null) touched.add(bib.cluster_id);
+    for (const bib of doomed) if (bib.cluster_id !== null) shaken.add(bib.cluster_id);
     for (const ids of chunk(doomed.map((b) => b.id), LOOKUP_CHUNK)) {
       await trx.deleteFrom("bib_records").where("id", "in", ids).execute();
     }
@@ -208,10 +127,14 @@ export async function applyPage(
     }
     for (const u of changed) {
       const oldCluster = existing.get(u.localId)?.cluster_id;
-      if (oldCluster != null) touched.add(oldCluster);
+      if (oldCluster != null) shaken.add(oldCluster);
     }
 
-    const clusterOf = await assignClusters(trx, changed, touched);
+    const clusterOf = await assignClusters(
+      trx,
+      changed.map((u) => ({ localId: u.localId, strongKeys: u.keys, workKey: u.workKey })),
+      touched,
+    );
     const now = nowIso();
     const written: Array<{ id: number; upsert: PreparedUpsert }> = [];
     const fresh = changed.filter((u) => !existing.has(u.localId));
@@ -234,6 +157,8 @@ export async function applyPage(
     counts.updated += changed.length - fresh.length;
 
     await writeKeysAndItems(trx, target, written);
+    for (const id of shaken) touched.add(id);
+    for (const id of await splitClusters(trx, shaken)) touched.add(id);
     await queueForIndex(trx, touched);
     await recordRejected(trx, target.runId, page.rejected);
     await recordRunProgress(trx, target.runId, counts, checkpoint);

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { strongMatchKeys } from "../cluster/match-keys.ts";
+import { workKey } from "../cluster/work-key.ts";
 import { normaliseBib } from "../normalise/bib.ts";
 import { extractItems, type HoldingsMapping } from "../normalise/holdings.ts";
 import type { NormalisedBib, NormalisedItem } from "../normalise/types.ts";
@@ -10,7 +11,9 @@ export interface PreparedUpsert {
   localId: string;
   bib: NormalisedBib;
   items: NormalisedItem[];
+  /** Identifier keys (isbn:, issn:, oclc:, lccn:). */
   keys: string[];
+  workKey?: string;
   marcJson: string;
   contentHash: string;
   datestamp: string | null;
@@ -48,6 +51,7 @@ export function preparePage(records: HarvestRecord[], mapping?: HoldingsMapping)
             bib,
             items: extractItems(record.record, mapping),
             keys: strongMatchKeys(bib),
+            workKey: workKey(bib),
             marcJson,
             contentHash: createHash("sha1").update(marcJson).digest("base64url"),
             datestamp: record.datestamp ?? bib.modifiedAt ?? null,

@@ -10,7 +10,7 @@ const XML_RECORD_END = Buffer.from("record>");
 export async function countRecords(file: string): Promise<number> {
   let count = 0;
   let isXml: boolean | undefined;
-  let carry = Buffer.alloc(0);
+  let carry: Buffer = Buffer.alloc(0);
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     isXml ??= chunk.toString("latin1", 0, 64).trimStart().startsWith("<");
     if (!isXml) {

@@ -1,0 +1,6 @@
+export * from "./errors.ts";
+export * from "./transport.ts";
+export * from "./managed.ts";
+export * from "./connect.ts";
+export * from "./union-index.ts";
+export * from "./union-index-writer.ts";

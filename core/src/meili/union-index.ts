@@ -1,0 +1,219 @@
+/**
+ * The union index: one Meilisearch document per cluster (union record), its settings, and the
+ * task helpers every writer needs.
+ */
+import { MeiliApiError, MeiliTaskError, MeiliTaskTimeoutError, type MeiliErrorBody } from "./errors.ts";
+import type { MeiliTransport } from "./transport.ts";
+
+export interface UnionDocument {
+  id: string;
+  title: string;
+  subtitle?: string;
+  /** Title folded for sorting (lower case, leading articles dropped). */
+  titleSort: string;
+  authors: string[];
+  subjects: string[];
+  series?: string;
+  publisher?: string;
+  year?: number;
+  format: string;
+  language: string;
+  isbn: string[];
+  issn: string[];
+  /** Member codes holding a copy. */
+  libraries: string[];
+  /** Member codes with a lendable copy on the shelf. */
+  availableAt: string[];
+  holdingsCount: number;
+  availableCount: number;
+  /** Member (bib) records in the cluster. */
+  memberCount: number;
+  available: boolean;
+}
+
+export const UNION_INDEX_SETTINGS = {
+  searchableAttributes: ["title", "subtitle", "authors", "subjects", "series", "publisher", "isbn", "issn"],
+  filterableAttributes: ["format", "language", "year", "libraries", "availableAt", "available", "isbn", "issn"],
+  sortableAttributes: ["year", "titleSort"],
+  displayedAttributes: ["*"],
+  typoTolerance: { disableOnAttributes: ["isbn", "issn"] },
+  faceting: { maxValuesPerFacet: 200 },
+  pagination: { maxTotalHits: 10_000 },
+} as const;
+
+export type UnionIndexSettings = typeof UNION_INDEX_SETTINGS;
+
+/** Settings whose order carries no meaning (Meilisearch sends them back sorted). */
+const UNORDERED = new Set(["filterableAttributes", "sortableAttributes", "disableOnAttributes", "displayedAttributes"]);
+
+function sameValue(wanted: unknown, current: unknown, key: string): boolean {
+  if (Array.isArray(wanted)) {
+    if (!Array.isArray(current) || current.length !== wanted.length) return false;
+    const a = UNORDERED.has(key) ? [...wanted].map(String).sort() : wanted.map(String);
+    const b = UNORDERED.has(key) ? [...current].map(String).sort() : current.map(String);
+    return a.every((value, i) => value === b[i]);
+  }
+  if (typeof wanted === "object" && wanted !== null) {
+    if (typeof current !== "object" || current === null) return false;
+    // Only the keys we set: Meilisearch fills in the rest with its defaults.
+    return Object.entries(wanted).every(([k, v]) => sameValue(v, (current as Record<string, unknown>)[k], k));
+  }
+  return wanted === current;
+}
+
+/** The top-level settings in `wanted` that `current` does not match. */
+export function settingsDiff(
+  wanted: Record<string, unknown>,
+  current: Record<string, unknown>,
+): Record<string, unknown> {
+  const diff: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(wanted)) if (!sameValue(value, current[key], key)) diff[key] = value;
+  return diff;
+}
+
+export interface MeiliTask {
+  uid: number;
+  indexUid: string | null;
+  status: "enqueued" | "processing" | "succeeded" | "failed" | "canceled";
+  type: string;
+  error: MeiliErrorBody | null;
+  details?: Record<string, unknown>;
+  duration?: string | null;
+  enqueuedAt?: string;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+}
+
+/** What Meilisearch answers when it enqueues a task. */
+export interface EnqueuedTask {
+  taskUid: number;
+  indexUid: string | null;
+  status: string;
+  type: string;
+}
+
+export interface WaitOptions {
+  /** Default 60 s. */
+  timeoutMs?: number;
+  /** Longest pause between two polls. Default 250 ms. */
+  maxIntervalMs?: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const FINISHED = new Set(["succeeded", "failed", "canceled"]);
+
+function assertSucceeded(task: MeiliTask): MeiliTask {
+  if (task.status !== "succeeded") throw new MeiliTaskError(task.uid, task.status, task.error, task.type);
+  return task;
+}
+
+/** Polls GET /tasks/:uid (5 ms, then doubling up to maxIntervalMs) until the task has finished. */
+export async function waitForTask(
+  transport: MeiliTransport,
+  taskUid: number,
+  options: WaitOptions = {},
+): Promise<MeiliTask> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const maxInterval = options.maxIntervalMs ?? 250;
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 5; ; delay = Math.min(delay * 2, maxInterval)) {
+    const task = await transport.request<MeiliTask>("GET", `/tasks/${taskUid}`);
+    if (FINISHED.has(task.status)) return assertSucceeded(task);
+    if (Date.now() >= deadline) throw new MeiliTaskTimeoutError([taskUid], timeoutMs);
+    await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
+  }
+}
+
+/**
+ * Waits for all the tasks, polling GET /tasks?uids=... for the unfinished ones, and throws
+ * MeiliTaskError for the first (lowest uid) that failed once all have finished.
+ */
+export async function waitForTasks(
+  transport: MeiliTransport,
+  taskUids: Iterable<number>,
+  options: WaitOptions = {},
+): Promise<MeiliTask[]> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const maxInterval = options.maxIntervalMs ?? 250;
+  const deadline = Date.now() + timeoutMs;
+  let pending = [...new Set(taskUids)].sort((a, b) => a - b);
+  const finished: MeiliTask[] = [];
+  for (let delay = 5; pending.length > 0; delay = Math.min(delay * 2, maxInterval)) {
+    const stillPending: number[] = [];
+    for (let i = 0; i < pending.length; i += 500) {
+      const chunk = pending.slice(i, i + 500);
+      const page = await transport.request<{ results: MeiliTask[] }>(
+        "GET",
+        `/tasks?uids=${chunk.join(",")}&limit=${chunk.length}`,
+      );
+      const seen = new Map(page.results.map((task) => [task.uid, task]));
+      for (const uid of chunk) {
+        const task = seen.get(uid);
+        if (task && FINISHED.has(task.status)) finished.push(task);
+        else stillPending.push(uid);
+      }
+    }
+    pending = stillPending;
+    if (pending.length === 0) break;
+    if (Date.now() >= deadline) throw new MeiliTaskTimeoutError(pending, timeoutMs);
+    await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
+  }
+  finished.sort((a, b) => a.uid - b.uid);
+  for (const task of finished) assertSucceeded(task);
+  return finished;
+}
+
+export interface EnsureIndexResult {
+  created: boolean;
+  /** The settings that had to change (empty when they already matched). */
+  updatedSettings: string[];
+}
+
+/**
+ * Creates the index (primary key `id`) when it is missing and brings its settings in line with
+ * UNION_INDEX_SETTINGS, sending only those that differ, so calling it at every start costs two GETs.
+ */
+export async function ensureUnionIndex(
+  transport: MeiliTransport,
+  uid: string,
+  options: WaitOptions = {},
+): Promise<EnsureIndexResult> {
+  const indexPath = `/indexes/${encodeURIComponent(uid)}`;
+  let created = false;
+  try {
+    const index = await transport.request<{ primaryKey: string | null }>("GET", indexPath);
+    if (index.primaryKey === null) {
+      const task = await transport.request<EnqueuedTask>("PATCH", indexPath, { primaryKey: "id" });
+      await waitForTask(transport, task.taskUid, options);
+    } else if (index.primaryKey !== "id") {
+      throw new MeiliApiError(
+        409,
+        {
+          message: `Index ${uid} has primary key ${index.primaryKey}, the union index needs "id"`,
+          code: "index_primary_key_mismatch",
+          type: "invalid_request",
+        },
+        { method: "GET", path: indexPath },
+      );
+    }
+  } catch (error) {
+    if (!(error instanceof MeiliApiError && error.code === "index_not_found")) throw error;
+    const task = await transport.request<EnqueuedTask>("POST", "/indexes", { uid, primaryKey: "id" });
+    try {
+      await waitForTask(transport, task.taskUid, options);
+      created = true;
+    } catch (taskError) {
+      // Created by someone else meanwhile: fine.
+      if (!(taskError instanceof MeiliTaskError && taskError.code === "index_already_exists")) throw taskError;
+    }
+  }
+
+  const current = await transport.request<Record<string, unknown>>("GET", `${indexPath}/settings`);
+  const diff = settingsDiff(UNION_INDEX_SETTINGS, current);
+  const updatedSettings = Object.keys(diff);
+  if (updatedSettings.length > 0) {
+    const task = await transport.request<EnqueuedTask>("PATCH", `${indexPath}/settings`, diff);
+    await waitForTask(transport, task.taskUid, { timeoutMs: 10 * 60_000, ...options });
+  }
+  return { created, updatedSettings };
+}
