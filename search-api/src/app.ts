@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Kysely } from "kysely";
 import type { Database } from "@interlend/db";
+import { mountAuth } from "./auth/index.ts";
 import { HttpProblem, problem, sendProblem } from "./http/problem.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { recordRoutes } from "./routes/records.ts";
@@ -32,6 +33,7 @@ export function createApp(deps: AppDeps): Hono {
     maxSize: deps.maxBodyBytes ?? 1_000_000,
     onError: (c) => sendProblem(c, problem(413, "body-too-large", "Request body too large", `The limit is ${deps.maxBodyBytes ?? 1_000_000} bytes`).problem),
   }));
+  mountAuth(app, deps);
   app.route("/", healthRoutes(deps));
   app.route("/", searchRoutes(deps));
   app.route("/", recordRoutes(deps));
