@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMeiliUnionIndexWriter, ensureUnionIndex } from "@interlend/core/meili";
 import { listSources, type Dialect } from "@interlend/db";
+import { reindexAll } from "@interlend/harvester/indexer/reindex";
 import { runHarvest } from "@interlend/harvester/run/run-harvest";
 import { cachedLibraryNames } from "@interlend/search-api/library-names";
 import { startApiServer, type RunningServer } from "@interlend/search-api/server";
@@ -167,5 +168,18 @@ describe.each(DIALECTS)("walking skeleton on %s", (dialect: Dialect) => {
     expect(run.status === "succeeded" || run.status === "partial").toBe(true);
     expect(run.seen).toBeGreaterThan(0);
     expect(run.added + run.updated + run.deleted).toBe(0);
+  });
+
+  it("rebuilds the whole index from the db and swaps it in", async (ctx) => {
+    if (skipUnlessReady()) return ctx.skip();
+    const before = (await get("/v1/search?limit=1")).body as SearchBody;
+    await meili.transport.request("DELETE", `/indexes/${indexUid}/documents`);
+    await new Promise((r) => setTimeout(r, 300));
+    const { clusters } = await reindexAll(database!.db, meili.transport, indexUid);
+    expect(clusters).toBe(before.total);
+    const after = (await get("/v1/search?limit=1")).body as SearchBody;
+    expect(after.total).toBe(before.total);
+    const indexes = await meili.transport.request<{ results: Array<{ uid: string }> }>("GET", "/indexes?limit=100");
+    expect(indexes.results.filter((i) => i.uid.startsWith(`${indexUid}_rebuild`))).toEqual([]);
   });
 });

@@ -55,8 +55,9 @@ const BARE_DATE = /^\d{4}-\d{1,2}-\d{1,2}|^\d{1,2}\/\d{1,2}\/\d{2,4}/;
  * "In transit", ...) to an ItemStatus; `undefined` when the text is empty or not recognised.
  */
 export function normaliseStatus(text: string | undefined): ItemStatus | undefined {
-  const value = (text ?? "").normalize("NFC").toLowerCase().replace(/[_-]+/g, " ").trim();
+  const raw = (text ?? "").normalize("NFC").trim();
+  const value = raw.toLowerCase().replace(/[_-]+/g, " ");
   if (value === "") return undefined;
   for (const [pattern, status] of VOCABULARY) if (pattern.test(value)) return status;
-  return BARE_DATE.test(value) ? "on_loan" : undefined;
+  return BARE_DATE.test(raw) ? "on_loan" : undefined;
 }

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {
+  createMeiliTransport,
+  createMeiliUnionIndexWriter,
+  ensureUnionIndex,
+  MeiliApiError,
+  startManagedMeilisearch,
+  type ManagedMeilisearch,
+  type MeiliTransport,
+  type UnionDocument,
+} from "@interlend/core/meili";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMeiliSearchBackend } from "./meili-search-backend.ts";
+import { searchQuerySchema } from "./search-query.ts";
+import { searchUnionIndex, SearchUnavailableError } from "./search-service.ts";
+
+let dataDir: string;
+let server: ManagedMeilisearch;
+let transport: MeiliTransport;
+const uid = `backend_${process.pid}`;
+
+function doc(id: string, title: string, overrides: Partial<UnionDocument> = {}): UnionDocument {
+  return {
+    id,
+    title,
+    titleSort: title.toLowerCase(),
+    authors: ["Ada Lovelace"],
+    subjects: [],
+    year: 1843,
+    format: "book",
+    language: "eng",
+    isbn: [],
+    issn: [],
+    libraries: ["ALB"],
+    availableAt: ["ALB"],
+    holdingsCount: 1,
+    availableCount: 1,
+    memberCount: 1,
+    available: true,
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), "interlend-backend-"));
+  server = await startManagedMeilisearch({ dataDir });
+  transport = createMeiliTransport({ url: server.url, apiKey: server.masterKey });
+  await ensureUnionIndex(transport, uid);
+  const writer = createMeiliUnionIndexWriter(transport, uid);
+  await writer.replace([
+    doc("1", "Notes on the Analytical Engine", { isbn: ["9780000000001"] }),
+    doc("2", "Sketch of the Analytical Engine", { format: "ebook", available: false, availableAt: [] }),
+    doc("3", "Unrelated gardening book", { authors: ["Someone Else"], language: "fre" }),
+  ]);
+  await writer.flush();
+});
+
+afterAll(async () => {
+  transport?.close();
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("createMeiliSearchBackend", () => {
+  it("searches the union index with filters, facets and highlights", async () => {
+    const backend = createMeiliSearchBackend(transport, uid);
+    expect(await backend.healthy()).toBe(true);
+
+    const all = await searchUnionIndex(backend, searchQuerySchema.parse({ q: "analytical engine" }));
+    expect(all.total).toBe(2);
+    expect(all.facets.format).toEqual({ book: 1, ebook: 1 });
+    expect(all.hits[0]?.highlight).toMatchObject({ title: expect.stringContaining("<mark>") });
+
+    const onShelf = await searchUnionIndex(backend, searchQuerySchema.parse({ q: "engine", available: "true" }));
+    expect(onShelf.hits.map((h) => h.id)).toEqual(["1"]);
+
+    const byIsbn = await searchUnionIndex(backend, searchQuerySchema.parse({ q: "978-0-00-000000-1" }));
+    expect(byIsbn.hits.map((h) => h.id)).toEqual(["1"]);
+  });
+
+  it("passes a bad request through, but reports a missing index as unavailable", async () => {
+    const backend = createMeiliSearchBackend(transport, uid);
+    await expect(backend.search({ q: "", filter: "nope = 1" })).rejects.toBeInstanceOf(MeiliApiError);
+    const missing = createMeiliSearchBackend(transport, `${uid}_missing`);
+    await expect(missing.search({ q: "" })).rejects.toBeInstanceOf(SearchUnavailableError);
+  });
+
+  it("throws SearchUnavailableError and reports unhealthy when Meilisearch is down", async () => {
+    const other = await startManagedMeilisearch({ dataDir: path.join(dataDir, "other") });
+    const otherTransport = createMeiliTransport({ url: other.url, apiKey: other.masterKey, timeoutMs: 2_000 });
+    const backend = createMeiliSearchBackend(otherTransport, uid);
+    expect(await backend.healthy()).toBe(true);
+    await other.stop();
+    const error = await backend.search({ q: "engine" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SearchUnavailableError);
+    expect(await backend.healthy()).toBe(false);
+    otherTransport.close();
+  });
+});
