@@ -5,9 +5,13 @@
 import { ConfigError, loadConfig } from "@interlend/core/config";
 import { connectMeilisearch, createMeiliUnionIndexWriter, ensureUnionIndex } from "@interlend/core/meili";
 import { migrateToLatest, openDatabase } from "@interlend/db";
+import { runHarvest } from "@interlend/harvester/run/run-harvest";
+import { HarvestScheduler } from "@interlend/harvester/schedule/scheduler";
+import { bootstrapAdminFromEnv } from "@interlend/search-api/auth/bootstrap";
 import { cachedLibraryNames } from "@interlend/search-api/library-names";
 import { startApiServer } from "@interlend/search-api/server";
 import { createMeiliSearchBackend } from "@interlend/search-api/services/meili-search-backend";
+import path from "node:path";
 import { harvestDemoConsortium } from "./demo.ts";
 import { ensurePortalBuilt, startPortalServer } from "./portal-server.ts";
 
@@ -35,12 +39,28 @@ async function main(): Promise<void> {
   await ensureUnionIndex(meili.transport, config.MEILI_INDEX);
   log(`Meilisearch: ${meili.url}${meili.managed ? " (embedded)" : ""}`);
 
+  await bootstrapAdminFromEnv(database.db, process.env, log);
+  const index = createMeiliUnionIndexWriter(meili.transport, config.MEILI_INDEX);
+  const scheduler = new HarvestScheduler({
+    db: database.db,
+    concurrency: 2,
+    log,
+    run: async (source) => {
+      const run = await runHarvest({ db: database.db, source, index, mode: "incremental", onIndexError: (e) => log(`index: ${e.message}`) });
+      log(`harvest ${source.name}: ${run.status}, ${run.seen} seen, ${run.added} added, ${run.updated} updated, ${run.deleted} deleted, ${run.rejected} rejected`);
+      return run;
+    },
+  });
+  cleanups.push(() => scheduler.stop());
+
   const api = await startApiServer(
     {
       db: database.db,
       search: createMeiliSearchBackend(meili.transport, config.MEILI_INDEX),
       libraryNames: cachedLibraryNames(database.db),
       maxBodyBytes: config.MAX_BODY_BYTES,
+      harvests: scheduler,
+      fileRoots: [path.join(config.dataDir, "imports"), path.join(config.dataDir, "demo")],
       log: (message, error) => console.error(message, error),
     },
     config.HOST,
@@ -50,12 +70,12 @@ async function main(): Promise<void> {
   log(`Search API: ${api.url}`);
 
   if (withDemo) {
-    const index = createMeiliUnionIndexWriter(meili.transport, config.MEILI_INDEX);
     const records = Number(process.env.DEMO_RECORDS ?? 6000);
     const harvested = await harvestDemoConsortium({ db: database.db, index, dataDir: config.dataDir, records, log });
     await index.flush();
     if (harvested) log("Demo consortium harvested and indexed.");
   }
+  await scheduler.reload();
 
   ensurePortalBuilt(log);
   const portal = await startPortalServer(api.url, config.HOST, config.PORTAL_PORT);

@@ -87,3 +87,18 @@ export async function lastRun(db: Db, sourceId: number, status?: RunStatus): Pro
   if (status) query = query.where("status", "=", status);
   return query.orderBy("id", "desc").limit(1).executeTakeFirst();
 }
+
+export async function findRun(db: Db, id: number): Promise<HarvestRun | undefined> {
+  return db.selectFrom("harvest_runs").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function listRejected(db: Db, runId: number, options: { limit?: number; offset?: number } = {}) {
+  return db
+    .selectFrom("rejected_records")
+    .select(["id", "position", "local_id", "reason", "raw", "created_at"])
+    .where("run_id", "=", runId)
+    .orderBy("position")
+    .limit(options.limit ?? 100)
+    .offset(options.offset ?? 0)
+    .execute();
+}

@@ -3,7 +3,11 @@ import { bodyLimit } from "hono/body-limit";
 import type { Kysely } from "kysely";
 import type { Database } from "@interlend/db";
 import { mountAuth } from "./auth/index.ts";
+import type { AuthOptions } from "./auth/options.ts";
+import { openApiDocument } from "./http/openapi.ts";
 import { HttpProblem, problem, sendProblem } from "./http/problem.ts";
+import { RouteTable } from "./http/route-table.ts";
+import { adminRoutes } from "./routes/admin/index.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { recordRoutes } from "./routes/records.ts";
 import { searchRoutes } from "./routes/search.ts";
@@ -15,7 +19,20 @@ export interface AppDeps {
   /** Member code → display name, cached. */
   libraryNames(): Promise<Record<string, string>>;
   maxBodyBytes?: number;
+  auth?: AuthOptions;
+  /** The harvester in this process (scheduler + queue), when there is one. */
+  harvests?: HarvestControl;
+  /** Folders file sources may read from (admin-created sources cannot point elsewhere). */
+  fileRoots?: string[];
   log?: (message: string, error?: unknown) => void;
+}
+
+export interface HarvestControl {
+  harvestNow(sourceId: number): Promise<{ accepted: boolean; reason?: string }>;
+  reload(): Promise<void>;
+  scheduled(): Array<{ sourceId: number; nextRun: Date | null }>;
+  running(): number[];
+  queued(): number[];
 }
 
 function toProblem(error: unknown, deps: AppDeps) {
@@ -37,6 +54,10 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", healthRoutes(deps));
   app.route("/", searchRoutes(deps));
   app.route("/", recordRoutes(deps));
+  const routes = new RouteTable(app);
+  adminRoutes(routes, deps);
+  const document = openApiDocument(routes.specs, { title: "Interlend API", version: "1" });
+  app.get("/v1/openapi.json", (c) => c.json(document));
   app.notFound((c) => sendProblem(c, problem(404, "not-found", "Not found", `No route for ${c.req.method} ${c.req.path}`).problem));
   app.onError((error, c) => sendProblem(c, toProblem(error, deps)));
   return app;

@@ -91,6 +91,26 @@ describe("startManagedMeilisearch", () => {
     chmodSync(otherCpu, 0o755);
     await expect(startManagedMeilisearch({ dataDir, binary: otherCpu })).rejects.toThrow(/another processor/);
   });
+
+  it("reports the server's last output when it exits or never becomes healthy", async () => {
+    const dataDir = tempDir();
+    const crashing = path.join(dataDir, "crashing.sh");
+    writeFileSync(crashing, "#!/bin/sh\necho 'Error: the database is locked by another process' >&2\nexit 3\n");
+    chmodSync(crashing, 0o755);
+    const lines: string[] = [];
+    const crash = await startManagedMeilisearch({ dataDir, binary: crashing, log: (l) => lines.push(l) }).catch((e: unknown) => e);
+    expect(crash).toBeInstanceOf(MeiliError);
+    expect((crash as Error).message).toMatch(/exited with code 3[\s\S]*database is locked/);
+    expect(lines).toContain("Error: the database is locked by another process");
+
+    const silent = path.join(dataDir, "silent.sh");
+    writeFileSync(silent, "#!/bin/sh\necho 'starting slowly' >&2\nexec sleep 30\n");
+    chmodSync(silent, 0o755);
+    const started = Date.now();
+    const hung = await startManagedMeilisearch({ dataDir, binary: silent, startTimeoutMs: 300 }).catch((e: unknown) => e);
+    expect((hung as Error).message).toMatch(/did not answer GET .*\/health within 300 ms[\s\S]*starting slowly/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
 });
 
 describe("connectMeilisearch", () => {

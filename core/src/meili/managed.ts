@@ -42,6 +42,8 @@ export interface ManagedMeilisearch {
 
 export const MEILI_MASTER_KEY_FILE = "meili-master-key";
 const STDERR_LINES_KEPT = 30;
+/** Colour codes in Meilisearch's log lines. */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 
 const binaryHelp =
   "Set MEILI_URL (and MEILI_MASTER_KEY) to a running Meilisearch 1.21 server " +
@@ -260,7 +262,7 @@ async function launch(
       const lines = pending.split("\n");
       pending = lines.pop() ?? "";
       for (const raw of lines) {
-        const line = raw.replace(/\x1b\[[0-9;]*m/g, "").trimEnd();
+        const line = raw.replace(ANSI_COLOUR, "").trimEnd();
         if (!line) continue;
         lastLines.push(line);
         if (lastLines.length > STDERR_LINES_KEPT) lastLines.shift();

@@ -4,6 +4,7 @@ import { assignClusters } from "../cluster/assign-clusters.ts";
 import { splitClusters } from "../cluster/split-clusters.ts";
 import type { Checkpoint } from "../sources/types.ts";
 import { chunk } from "./chunk.ts";
+import { queueForIndex } from "./queue-for-index.ts";
 import type { PreparedPage, PreparedUpsert } from "./prepare.ts";
 
 type Trx = Transaction<Database>;
@@ -73,18 +74,6 @@ async function writeKeysAndItems(trx: Trx, target: IngestTarget, written: Array<
     })),
   );
   for (const part of chunk(itemRows, 500)) await trx.insertInto("items").values(part).execute();
-}
-
-async function queueForIndex(trx: Trx, clusterIds: Iterable<number>): Promise<void> {
-  const now = nowIso();
-  const rows = [...clusterIds].map((cluster_id) => ({ cluster_id, queued_at: now }));
-  for (const part of chunk(rows, 1000)) {
-    await trx
-      .insertInto("index_outbox")
-      .values(part)
-      .onConflict((oc) => oc.column("cluster_id").doUpdateSet({ queued_at: now }))
-      .execute();
-  }
 }
 
 /**

@@ -55,6 +55,14 @@ export class HarvestScheduler {
     return [...this.tasks].map(([sourceId, e]) => ({ sourceId, pattern: e.pattern, timezone: e.timezone, nextRun: e.task.getNextRun() }));
   }
 
+  running(): number[] {
+    return this.queue.running;
+  }
+
+  queued(): number[] {
+    return this.queue.queued;
+  }
+
   async harvestNow(sourceId: number): Promise<QueueResult> {
     const source = await findSource(this.options.db, sourceId);
     if (!source) return { accepted: false, reason: `no source ${sourceId}` };

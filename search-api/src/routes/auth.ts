@@ -1,13 +1,17 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import {
+  AccountError,
   deleteSession,
   effectivePatronStatus,
   findLibraryByCode,
   findLibraryById,
   findPatronByCard,
   findUserByEmail,
+  needsRehash,
   normaliseEmail,
+  setUserPassword,
+  updatePatron,
   verifyAgainstDummy,
   verifySecret,
 } from "@interlend/db";
@@ -79,6 +83,15 @@ async function describeSession(deps: AuthDeps, principal: Principal, session: Au
   };
 }
 
+/** Re-hashes a secret stored at an older, cheaper cost; a legacy secret too short for today's rules stays as it is. */
+async function upgradeHash(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!(error instanceof AccountError)) throw error;
+  }
+}
+
 /** Drops the session the request came with (if any): every sign-in gets a fresh id. */
 async function endCurrentSession(c: Context, deps: AuthDeps): Promise<void> {
   const current = c.get("authSession");
@@ -102,6 +115,7 @@ export function authRoutes(deps: AuthDeps) {
         throw invalidCredentials("card number or PIN");
       }
       attempt.succeeded();
+      if (needsRehash(patron.pin_hash)) await upgradeHash(() => updatePatron(deps.db, patron.id, { pin: body.pin }));
       // Status is revealed only to someone who knows the PIN.
       const status = effectivePatronStatus(patron);
       if (status === "blocked") {
@@ -126,6 +140,7 @@ export function authRoutes(deps: AuthDeps) {
         throw invalidCredentials("email or password");
       }
       attempt.succeeded();
+      if (needsRehash(user.password_hash)) await upgradeHash(() => setUserPassword(deps.db, user.id, body.password));
       await endCurrentSession(c, deps);
       const session = await startSession(c, deps, { userId: user.id, role: user.role });
       const library = user.library_id === null ? undefined : await findLibraryById(deps.db, user.library_id);

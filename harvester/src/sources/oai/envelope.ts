@@ -38,7 +38,7 @@ export class OaiEnvelopeParser implements XmlEventHandler {
   private depth = 0;
   private capture: "responseDate" | "error" | undefined;
   private errorCode = "";
-  private readonly text = new TextCollector();
+  private readonly collected = new TextCollector();
 
   constructor(
     private readonly verb: string,
@@ -63,7 +63,7 @@ export class OaiEnvelopeParser implements XmlEventHandler {
   }
 
   text(text: string): void {
-    if (this.capture !== undefined) this.text.add(text);
+    if (this.capture !== undefined) this.collected.add(text);
     else if (this.inVerb && this.depth > 2) this.content.text(text);
   }
 
@@ -75,8 +75,8 @@ export class OaiEnvelopeParser implements XmlEventHandler {
     }
     if (depth !== 2) return;
     this.inVerb = false;
-    if (this.capture === "responseDate") this.responseDate = this.text.take();
-    else if (this.capture === "error") this.errors.push({ code: this.errorCode || "unknown", message: this.text.take() });
+    if (this.capture === "responseDate") this.responseDate = this.collected.take();
+    else if (this.capture === "error") this.errors.push({ code: this.errorCode || "unknown", message: this.collected.take() });
     this.capture = undefined;
   }
 }

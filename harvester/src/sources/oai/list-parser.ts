@@ -47,7 +47,7 @@ export class ListContentParser implements XmlEventHandler {
   private capture: Capture | undefined;
   private captureDepth = -1;
   private tokenAttributes: Readonly<Record<string, string>> = {};
-  private readonly text = new TextCollector();
+  private readonly collected = new TextCollector();
 
   constructor(private readonly onRecord: (record: OaiRecord) => void) {}
 
@@ -76,7 +76,7 @@ export class ListContentParser implements XmlEventHandler {
 
   text(text: string): void {
     if (this.metadata) this.metadata.text(text);
-    else if (this.capture !== undefined) this.text.add(text);
+    else if (this.capture !== undefined) this.collected.add(text);
   }
 
   close(name: string): void {
@@ -120,7 +120,7 @@ export class ListContentParser implements XmlEventHandler {
   }
 
   private endCapture(): void {
-    const value = this.text.take();
+    const value = this.collected.take();
     const what = this.capture;
     this.capture = undefined;
     this.captureDepth = -1;

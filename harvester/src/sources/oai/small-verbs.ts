@@ -34,7 +34,7 @@ export class ChildTextCollector implements XmlEventHandler {
   private depth = 0;
   private capturing: string | undefined;
   private tokenAttributes: Readonly<Record<string, string>> = {};
-  private readonly text = new TextCollector();
+  private readonly collected = new TextCollector();
 
   constructor(private readonly itemName?: string) {
     if (itemName === undefined) this.items.push({});
@@ -54,7 +54,7 @@ export class ChildTextCollector implements XmlEventHandler {
   }
 
   text(text: string): void {
-    if (this.capturing !== undefined) this.text.add(text);
+    if (this.capturing !== undefined) this.collected.add(text);
   }
 
   close(): void {
@@ -63,7 +63,7 @@ export class ChildTextCollector implements XmlEventHandler {
     const valueDepth = this.itemName === undefined ? 1 : 2;
     if (name === undefined || (depth !== valueDepth && !(depth === 1 && name === "resumptionToken"))) return;
     this.capturing = undefined;
-    const value = this.text.take();
+    const value = this.collected.take();
     if (depth === 1 && name === "resumptionToken") {
       this.token = {
         value,
