@@ -73,7 +73,7 @@ function titleFor(random: Random, language: Manifestation["language"]): string {
       return random.pick(W.FRENCH_TITLES);
     case "spa":
       return random.pick(W.SPANISH_TITLES);
-    default:
+    case "eng":
       return englishTitle(random);
   }
 }

@@ -16,7 +16,7 @@ const KEEP_PERIOD = /(?:^|[\s,(])(?:\p{Lu}|Jr|Sr|Inc|Ltd|Co|Corp|Bros|St|Dr|etc|
  * `keepAbbreviations`, a final period after an initial or a known abbreviation stays ("Smith, J.").
  */
 export function trimIsbd(text: string, keepAbbreviations = false): string {
-  let value = clean(text);
+  const value = clean(text);
   if (keepAbbreviations && KEEP_PERIOD.test(value)) {
     const head = value.slice(0, -1);
     return clean(head).replace(/(?:\s*[/:;=,])+$/, "") + ".";

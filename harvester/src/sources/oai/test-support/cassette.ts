@@ -32,7 +32,7 @@ export function readCassette(file: string): Interaction[] {
       section = "response";
       continue;
     }
-    const uri = /^    uri: ?(.*)$/.exec(line);
+    const uri = /^ {4}uri: ?(.*)$/.exec(line);
     if (section === "request" && uri) {
       const [value, next] = scalar(uri[1]!, lines, i + 1, 6);
       current.uri = value.trim();
@@ -40,17 +40,17 @@ export function readCassette(file: string): Interaction[] {
       continue;
     }
     if (section !== "response") continue;
-    const status = /^    status: (\d+)/.exec(line);
+    const status = /^ {4}status: (\d+)/.exec(line);
     if (status) current.status = Number(status[1]);
     if (line === "    headers:") inHeaders = true;
-    else if (/^    \S/.test(line)) inHeaders = false;
+    else if (/^ {4}\S/.test(line)) inHeaders = false;
     if (inHeaders) {
-      const name = /^      ([\w-]+):\s*$/.exec(line);
+      const name = /^ {6}([\w-]+):\s*$/.exec(line);
       if (name) headerName = name[1]!.toLowerCase();
-      const value = /^      - (.*)$/.exec(line);
+      const value = /^ {6}- (.*)$/.exec(line);
       if (value && headerName) current.headers[headerName] = unquote(value[1]!);
     }
-    const content = /^      content: ?(.*)$/.exec(line);
+    const content = /^ {6}content: ?(.*)$/.exec(line);
     if (content) {
       const [value, next] = scalar(content[1]!, lines, i + 1, 8);
       current.body = value;
