@@ -19,6 +19,8 @@ export interface DatabaseOptions {
 export interface DatabaseHandle {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** PostgreSQL schema the tables live in (search_path); undefined on SQLite. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ function openPostgres(options: DatabaseOptions & { databaseUrl: string }): Datab
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on("error", () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: "postgres", close: () => db.destroy() };
+  return { db, dialect: "postgres", schema: options.pgSchema ?? "public", close: () => db.destroy() };
 }
 
 function openSqlite(file: string): DatabaseHandle {

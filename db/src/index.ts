@@ -8,3 +8,5 @@ export * from "./harvest-runs.ts";
 export * from "./accounts.ts";
 export * from "./sessions.ts";
 export * from "./patrons-csv.ts";
+export * from "./settings.ts";
+export * from "./lending-history.ts";

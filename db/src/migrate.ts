@@ -2,19 +2,26 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import type { DatabaseHandle, Dialect } from "./connect.ts";
 import { initialMigration } from "./migrations/001-initial.ts";
 import { accountsMigration } from "./migrations/002-accounts.ts";
+import { lendingHistoryMigration } from "./migrations/003-lending-history.ts";
 
 /** Migrations in code (not files on disk) so they work the same from tsx, bundles and tests. */
 class CodeMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { "001-initial": initialMigration(this.dialect), "002-accounts": accountsMigration(this.dialect) };
+    return { "001-initial": initialMigration(this.dialect), "002-accounts": accountsMigration(this.dialect), "003-lending-history": lendingHistoryMigration(this.dialect) };
   }
 }
 
 export class MigrationError extends Error {}
 
 export async function migrateToLatest(handle: DatabaseHandle): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db: handle.db, provider: new CodeMigrationProvider(handle.dialect) });
+  const migrator = new Migrator({
+    db: handle.db,
+    provider: new CodeMigrationProvider(handle.dialect),
+    // Without a schema Kysely takes any schema's migration table as ours (several pods, or test
+    // schemas, in one PostgreSQL database).
+    ...(handle.schema && { migrationTableSchema: handle.schema }),
+  });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";

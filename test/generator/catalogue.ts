@@ -32,7 +32,9 @@ function hyphenate10(isbn: string): string {
 function isbnForm(random: Random, isbn13: string): string {
   const isbn10 = isbn13To10(isbn13);
   const forms = [isbn13, hyphenate13(isbn13), ...(isbn10 ? [isbn10, hyphenate10(isbn10)] : [])];
-  const qualifier = random.chance(0.3) ? ` (${random.pick(["pbk.", "hbk.", "paperback", "alk. paper", "hardcover : alk. paper"])})` : "";
+  const qualifier = random.chance(0.3)
+    ? ` (${random.pick(["pbk.", "hbk.", "paperback", "alk. paper", "hardcover : alk. paper"])})`
+    : "";
   return random.pick(forms) + qualifier;
 }
 
@@ -59,17 +61,30 @@ function leaderFor(m: Manifestation): string {
 
 function field008(random: Random, m: Manifestation, modified: Date): string {
   const entered = `${pad(modified.getUTCFullYear() % 100)}${pad(modified.getUTCMonth() + 1)}${pad(modified.getUTCDate())}`;
-  const place = m.language === "ger" ? "gw " : m.language === "fre" ? "fr " : m.language === "spa" ? "sp " : random.pick(["enk", "nyu", "xxu", "onc"]);
+  const place =
+    m.language === "ger"
+      ? "gw "
+      : m.language === "fre"
+        ? "fr "
+        : m.language === "spa"
+          ? "sp "
+          : random.pick(["enk", "nyu", "xxu", "onc"]);
   // 18-34: material-specific. Books: 23 = form of item; continuing resources: 21 = type, 23 = form.
   const form = m.kind === "ebook" ? "o" : m.kind === "large-print" ? "d" : " ";
-  const material = m.kind === "serial" ? "qr p       0    0" : `     ${form}     000 ${m.subjects.length ? "0" : "1"} `;
+  const material =
+    m.kind === "serial" ? "qr p       0    0" : `     ${form}     000 ${m.subjects.length ? "0" : "1"} `;
   const dateType = m.kind === "serial" ? "c" : "s";
   const date2 = m.kind === "serial" ? "9999" : "    ";
   return `${entered}${dateType}${m.year}${date2}${place}${material.padEnd(17, " ").slice(0, 17)}${m.language} d`;
 }
 
 /** The member's MARC record for a manifestation (holdings fields are added by the caller). */
-export function catalogueRecord(random: Random, m: Manifestation, localId: string, modified: Date): MarcRecord {
+export function catalogueRecord(
+  random: Random,
+  m: Manifestation,
+  localId: string,
+  modified: Date,
+): MarcRecord {
   const fields: MarcField[] = [cf("001", localId)];
   const stamp = `${modified.getUTCFullYear()}${pad(modified.getUTCMonth() + 1)}${pad(modified.getUTCDate())}${pad(modified.getUTCHours())}${pad(modified.getUTCMinutes())}${pad(modified.getUTCSeconds())}.0`;
   fields.push(cf("005", stamp));
@@ -81,7 +96,8 @@ export function catalogueRecord(random: Random, m: Manifestation, localId: strin
     if (random.chance(0.05)) fields.push(df("020", " ", " ", ["z", "0000000000"]));
   }
   if (m.issn) fields.push(df("022", "0", " ", ["a", random.chance(0.8) ? m.issn : m.issn.replace("-", "")]));
-  if (m.oclc !== undefined && random.chance(0.45)) fields.push(df("035", " ", " ", ["a", oclcForm(random, m.oclc)]));
+  if (m.oclc !== undefined && random.chance(0.45))
+    fields.push(df("035", " ", " ", ["a", oclcForm(random, m.oclc)]));
   fields.push(df("040", " ", " ", ["a", "XX"], ["b", "eng"], ["c", "XX"]));
   if (m.language !== "eng" && random.chance(0.5)) fields.push(df("041", "0", " ", ["a", m.language]));
   if (m.author) {
@@ -95,18 +111,48 @@ export function catalogueRecord(random: Random, m: Manifestation, localId: strin
   fields.push(titleField(random, m));
   if (m.edition) fields.push(df("250", " ", " ", ["a", m.edition]));
   fields.push(publicationField(random, m));
-  fields.push(df("300", " ", " ", ["a", m.kind === "ebook" ? "1 online resource" : m.kind === "serial" ? "v. :" : `${random.int(80, 640)} pages ;`]));
+  fields.push(
+    df("300", " ", " ", [
+      "a",
+      m.kind === "ebook"
+        ? "1 online resource"
+        : m.kind === "serial"
+          ? "v. :"
+          : `${random.int(80, 640)} pages ;`,
+    ]),
+  );
   if (random.chance(0.6)) {
     const online = m.kind === "ebook";
     fields.push(df("336", " ", " ", ["a", "text"], ["b", "txt"], ["2", "rdacontent"]));
-    fields.push(df("337", " ", " ", ["a", online ? "computer" : "unmediated"], ["b", online ? "c" : "n"], ["2", "rdamedia"]));
-    fields.push(df("338", " ", " ", ["a", online ? "online resource" : "volume"], ["b", online ? "cr" : "nc"], ["2", "rdacarrier"]));
+    fields.push(
+      df(
+        "337",
+        " ",
+        " ",
+        ["a", online ? "computer" : "unmediated"],
+        ["b", online ? "c" : "n"],
+        ["2", "rdamedia"],
+      ),
+    );
+    fields.push(
+      df(
+        "338",
+        " ",
+        " ",
+        ["a", online ? "online resource" : "volume"],
+        ["b", online ? "cr" : "nc"],
+        ["2", "rdacarrier"],
+      ),
+    );
   }
   if (m.series) fields.push(df("490", "0", " ", ["a", `${m.series} ;`], ["v", String(random.int(1, 40))]));
   // Some members skip subject cataloguing altogether.
   if (!random.chance(0.15)) {
     for (const subject of m.subjects) {
-      const subdivisions = subject.subdivisions.map((s, i): [string, string] => [subject.tag === "651" && i === 1 ? "y" : subject.tag === "650" && s === "Periodicals" ? "v" : "x", s]);
+      const subdivisions = subject.subdivisions.map((s, i): [string, string] => [
+        subject.tag === "651" && i === 1 ? "y" : subject.tag === "650" && s === "Periodicals" ? "v" : "x",
+        s,
+      ]);
       fields.push(df(subject.tag, " ", "0", ["a", subject.heading], ...subdivisions));
     }
   }
@@ -117,7 +163,8 @@ export function catalogueRecord(random: Random, m: Manifestation, localId: strin
 function titleField(random: Random, m: Manifestation): DataField {
   const nonFiling = /^(The|A|An) /.exec(m.title)?.[0].length ?? 0;
   const ind2 = String(Math.min(nonFiling, 9));
-  const responsibility = m.author && random.chance(0.6) ? m.author.name.split(", ").reverse().join(" ") : undefined;
+  const responsibility =
+    m.author && random.chance(0.6) ? m.author.name.split(", ").reverse().join(" ") : undefined;
   const subtitle = m.subtitle && random.chance(0.9) ? variantSubtitle(random, m.subtitle) : undefined;
   const isbd = random.chance(0.75);
   const pairs: Array<[string, string]> = [];

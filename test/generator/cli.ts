@@ -5,7 +5,8 @@
 import { parseArgs } from "node:util";
 import { writeDemoConsortium } from "./write-files.ts";
 
-const USAGE = "usage: npm run demo:generate -- [--records N] [--out DIR] [--format marcxml|iso2709] [--seed N]";
+const USAGE =
+  "usage: npm run demo:generate -- [--records N] [--out DIR] [--format marcxml|iso2709] [--seed N]";
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -27,9 +28,11 @@ if (values.help) {
 }
 const records = Number(values.records);
 const seed = Number(values.seed);
-if (!Number.isInteger(records) || records < 1) fail(`--records must be a positive integer, not ${values.records}`);
+if (!Number.isInteger(records) || records < 1)
+  fail(`--records must be a positive integer, not ${values.records}`);
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, not ${values.seed}`);
-if (values.format !== "marcxml" && values.format !== "iso2709") fail(`--format must be marcxml or iso2709, not ${values.format}`);
+if (values.format !== "marcxml" && values.format !== "iso2709")
+  fail(`--format must be marcxml or iso2709, not ${values.format}`);
 
 const started = Date.now();
 const result = await writeDemoConsortium({
@@ -40,10 +43,16 @@ const result = await writeDemoConsortium({
   onProgress(written, total) {
     const seconds = (Date.now() - started) / 1000;
     const rate = Math.round(written / Math.max(seconds, 0.001));
-    process.stderr.write(`\r${written.toLocaleString("en")} / ${total.toLocaleString("en")} records (${Math.round((100 * written) / total)}%, ${rate.toLocaleString("en")}/s)`);
+    process.stderr.write(
+      `\r${written.toLocaleString("en")} / ${total.toLocaleString("en")} records (${Math.round((100 * written) / total)}%, ${rate.toLocaleString("en")}/s)`,
+    );
   },
 });
 process.stderr.write("\n");
-if (!result.written) process.stdout.write(`Up to date: ${values.out} already holds ${records} records (seed ${seed}, ${values.format}).\n`);
-for (const library of result.libraries) process.stdout.write(`${library.code.padEnd(6)} ${result.files[library.code]}\n`);
+if (!result.written)
+  process.stdout.write(
+    `Up to date: ${values.out} already holds ${records} records (seed ${seed}, ${values.format}).\n`,
+  );
+for (const library of result.libraries)
+  process.stdout.write(`${library.code.padEnd(6)} ${result.files[library.code]}\n`);
 process.stdout.write(`ground truth ${result.groundTruth}\n`);

@@ -46,7 +46,10 @@ function localIdFor(library: DemoLibrary, n: number): string {
 
 /** How many members hold a manifestation: 1–4, ebooks and serials at fewer. */
 function holderCount(random: Random, m: Manifestation, members: number): number {
-  const wanted = m.kind === "ebook" || m.kind === "serial" ? random.int(1, 2) : Number(random.weighted({ "1": 40, "2": 30, "3": 20, "4": 10 } as Record<string, number>));
+  const wanted =
+    m.kind === "ebook" || m.kind === "serial"
+      ? random.int(1, 2)
+      : Number(random.weighted({ "1": 40, "2": 30, "3": 20, "4": 10 } as Record<string, number>));
   return Math.min(wanted, members);
 }
 
@@ -71,7 +74,7 @@ export function* generateConsortium(options: ConsortiumOptions): Generator<Gener
       for (const library of holders) {
         if (produced >= options.records) return;
         const localId = localIdFor(library, bump(recordCounters, library.code));
-        const modified = new Date(MODIFIED_FROM + Math.floor(random.next() * MODIFIED_SPAN / 1000) * 1000);
+        const modified = new Date(MODIFIED_FROM + Math.floor((random.next() * MODIFIED_SPAN) / 1000) * 1000);
         const record = catalogueRecord(random, manifestation, localId, modified);
         record.fields.push(
           ...holdingsFields(random, {

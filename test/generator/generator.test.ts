@@ -27,7 +27,11 @@ beforeAll(async () => {
   const result = await writeDemoConsortium({ records: RECORDS, outDir: dir, format: "marcxml", seed: 7 });
   const truth = new Map<string, string>();
   for (const line of readFileSync(result.groundTruth, "utf8").split("\n").filter(Boolean)) {
-    const { library, localId, workKey } = JSON.parse(line) as { library: string; localId: string; workKey: string };
+    const { library, localId, workKey } = JSON.parse(line) as {
+      library: string;
+      localId: string;
+      workKey: string;
+    };
     truth.set(`${library}/${localId}`, workKey);
   }
   harvested = [];
@@ -35,7 +39,12 @@ beforeAll(async () => {
     for await (const parsed of readMarcFile(file)) {
       if (!parsed.ok) throw new Error(`${library}: ${parsed.reason}`);
       const bib = normaliseBib(parsed.record);
-      harvested.push({ library, workKey: truth.get(`${library}/${bib.localId}`) ?? "?", bib, items: extractItems(parsed.record) });
+      harvested.push({
+        library,
+        workKey: truth.get(`${library}/${bib.localId}`) ?? "?",
+        bib,
+        items: extractItems(parsed.record),
+      });
     }
   }
 });
@@ -57,7 +66,8 @@ describe("demo consortium written as MARCXML and harvested back", () => {
 
   it("has overlap: the same ISBN-13 at two or more members", () => {
     const holders = new Map<string, Set<string>>();
-    for (const r of harvested) for (const isbn of r.bib.isbns) holders.set(isbn, (holders.get(isbn) ?? new Set()).add(r.library));
+    for (const r of harvested)
+      for (const isbn of r.bib.isbns) holders.set(isbn, (holders.get(isbn) ?? new Set()).add(r.library));
     const shared = [...holders.values()].filter((libraries) => libraries.size >= 2);
     expect(shared.length).toBeGreaterThan(50);
   });
@@ -83,7 +93,10 @@ describe("demo consortium written as MARCXML and harvested back", () => {
 
   it("catalogues the same manifestation differently at different members", () => {
     const variedTitles = [...byWork(harvested).values()].filter(
-      (records) => new Set(records.map((r) => `${r.bib.subtitle ?? ""}|${r.bib.authors.join(";")}|${r.bib.subjects.length}`)).size > 1,
+      (records) =>
+        new Set(
+          records.map((r) => `${r.bib.subtitle ?? ""}|${r.bib.authors.join(";")}|${r.bib.subjects.length}`),
+        ).size > 1,
     );
     expect(variedTitles.length).toBeGreaterThan(10);
     expect(harvested.some((r) => strongMatchKeys(r.bib).length === 0)).toBe(true);
@@ -106,7 +119,9 @@ describe("demo consortium written as MARCXML and harvested back", () => {
     expect(share("on_loan")).toBeGreaterThan(0.1);
     expect(share("on_loan")).toBeLessThan(0.3);
     expect(share("not_lendable")).toBeGreaterThan(0.01);
-    expect(items.filter((i) => i.status === "on_loan").every((i) => /^\d{4}-\d{2}-\d{2}$/.test(i.dueDate ?? ""))).toBe(true);
+    expect(
+      items.filter((i) => i.status === "on_loan").every((i) => /^\d{4}-\d{2}-\d{2}$/.test(i.dueDate ?? "")),
+    ).toBe(true);
     expect(items.filter((i) => i.status === "not_lendable").every((i) => !i.lendable)).toBe(true);
     expect(items.some((i) => i.status === "missing")).toBe(true);
     const shapes = new Set(harvested.map((r) => (r.items[0]?.location?.includes(r.library) ? "952" : "852")));
@@ -125,7 +140,9 @@ describe("demo consortium written as MARCXML and harvested back", () => {
 
 describe("generateConsortium", () => {
   const dump = (seed: number, records = 300) =>
-    [...generateConsortium({ records, seed })].map((g) => `${g.library} ${g.workKey} ${toMarcXmlRecord(g.record)}`);
+    [...generateConsortium({ records, seed })].map(
+      (g) => `${g.library} ${g.workKey} ${toMarcXmlRecord(g.record)}`,
+    );
 
   it("is deterministic for a seed and differs between seeds", () => {
     expect(dump(42)).toEqual(dump(42));

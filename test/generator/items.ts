@@ -28,7 +28,10 @@ function stateOf(random: Random): CopyState {
 }
 
 function callNumber(random: Random, m: Manifestation, style: "dewey" | "lc"): string {
-  const cutter = (m.author?.name ?? m.title).replace(/^(The|A|An) /, "").slice(0, 3).toUpperCase();
+  const cutter = (m.author?.name ?? m.title)
+    .replace(/^(The|A|An) /, "")
+    .slice(0, 3)
+    .toUpperCase();
   if (m.kind === "serial") return "PER";
   if (style === "dewey") return `${m.dewey} ${cutter}`;
   const letters = "ABDEGHJKLMNPQRSTUZ";
@@ -37,7 +40,8 @@ function callNumber(random: Random, m: Manifestation, style: "dewey" | "lc"): st
 
 export function holdingsFields(random: Random, context: ItemContext): DataField[] {
   const { library, manifestation: m } = context;
-  const copies = m.kind === "ebook" ? 1 : random.weighted({ "1": 60, "2": 30, "3": 10 } as Record<string, number>);
+  const copies =
+    m.kind === "ebook" ? 1 : random.weighted({ "1": 60, "2": 30, "3": 10 } as Record<string, number>);
   const fields: DataField[] = [];
   for (let i = 0; i < Number(copies); i++) {
     const state: CopyState = m.kind === "ebook" ? "available" : stateOf(random);
@@ -52,10 +56,30 @@ export function holdingsFields(random: Random, context: ItemContext): DataField[
   return fields;
 }
 
-function kohaItem(random: Random, context: ItemContext, state: CopyState, barcode: string, due: string): DataField {
+function kohaItem(
+  random: Random,
+  context: ItemContext,
+  state: CopyState,
+  barcode: string,
+  due: string,
+): DataField {
   const m = context.manifestation;
-  const itemType = m.kind === "ebook" ? "EBOOK" : m.kind === "serial" ? "SER" : m.kind === "large-print" ? "LP" : state === "reference" ? "REF" : "BK";
-  const shelf = state === "reference" ? "REF" : m.kind === "large-print" ? "LARGEPRINT" : random.pick(["STACKS", "STACKS", "NEW", "ADULT"]);
+  const itemType =
+    m.kind === "ebook"
+      ? "EBOOK"
+      : m.kind === "serial"
+        ? "SER"
+        : m.kind === "large-print"
+          ? "LP"
+          : state === "reference"
+            ? "REF"
+            : "BK";
+  const shelf =
+    state === "reference"
+      ? "REF"
+      : m.kind === "large-print"
+        ? "LARGEPRINT"
+        : random.pick(["STACKS", "STACKS", "NEW", "ADULT"]);
   const pairs: Array<[string, string]> = [
     ["a", context.library.code],
     ["b", context.library.code],
@@ -70,7 +94,13 @@ function kohaItem(random: Random, context: ItemContext, state: CopyState, barcod
   return { tag: "952", ind1: " ", ind2: " ", subfields: pairs };
 }
 
-function marc852(random: Random, context: ItemContext, state: CopyState, barcode: string, due: string): DataField {
+function marc852(
+  random: Random,
+  context: ItemContext,
+  state: CopyState,
+  barcode: string,
+  due: string,
+): DataField {
   const m = context.manifestation;
   const status: Record<CopyState, string[]> = {
     available: ["Available", "On shelf", "Checked in"],

@@ -10,10 +10,46 @@ export interface DemoLibrary {
 }
 
 export const DEMO_LIBRARIES: readonly DemoLibrary[] = [
-  { code: "NORTH", name: "Northshore Public Library", timezone: "America/New_York", holdings: "koha-952", idStyle: "number" },
-  { code: "EAST", name: "Eastfield District Libraries", timezone: "America/Chicago", holdings: "marc21-852", idStyle: "bnumber" },
-  { code: "CITY", name: "City Central Library", timezone: "Europe/London", holdings: "koha-952", idStyle: "number" },
-  { code: "UNIV", name: "University of the Lakes Library", timezone: "America/Denver", holdings: "marc21-852", idStyle: "prefixed" },
-  { code: "TECH", name: "Institute of Technology Library", timezone: "Europe/Berlin", holdings: "koha-952", idStyle: "prefixed" },
-  { code: "HIST", name: "Historical Society Reading Room", timezone: "America/Los_Angeles", holdings: "marc21-852", idStyle: "bnumber" },
+  {
+    code: "NORTH",
+    name: "Northshore Public Library",
+    timezone: "America/New_York",
+    holdings: "koha-952",
+    idStyle: "number",
+  },
+  {
+    code: "EAST",
+    name: "Eastfield District Libraries",
+    timezone: "America/Chicago",
+    holdings: "marc21-852",
+    idStyle: "bnumber",
+  },
+  {
+    code: "CITY",
+    name: "City Central Library",
+    timezone: "Europe/London",
+    holdings: "koha-952",
+    idStyle: "number",
+  },
+  {
+    code: "UNIV",
+    name: "University of the Lakes Library",
+    timezone: "America/Denver",
+    holdings: "marc21-852",
+    idStyle: "prefixed",
+  },
+  {
+    code: "TECH",
+    name: "Institute of Technology Library",
+    timezone: "Europe/Berlin",
+    holdings: "koha-952",
+    idStyle: "prefixed",
+  },
+  {
+    code: "HIST",
+    name: "Historical Society Reading Room",
+    timezone: "America/Los_Angeles",
+    holdings: "marc21-852",
+    idStyle: "bnumber",
+  },
 ];

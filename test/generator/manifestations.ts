@@ -94,7 +94,13 @@ export function drawFamily(random: Random, next: () => number, seed: number): Ma
   const author = random.chance(0.93)
     ? {
         name: `${random.pick(W.SURNAMES)}, ${random.pick(W.FIRST_NAMES)}`,
-        ...(random.chance(0.7) ? { dates: random.chance(0.7) ? `${random.int(1930, 1995)}-` : `${random.int(1880, 1920)}-${random.int(1950, 2015)}` } : {}),
+        ...(random.chance(0.7)
+          ? {
+              dates: random.chance(0.7)
+                ? `${random.int(1930, 1995)}-`
+                : `${random.int(1880, 1920)}-${random.int(1950, 2015)}`,
+            }
+          : {}),
       }
     : undefined;
   const subjectCount = random.int(0, 3);
@@ -103,10 +109,16 @@ export function drawFamily(random: Random, next: () => number, seed: number): Ma
     subjects.push(
       random.chance(0.25)
         ? { tag: "651", heading: random.pick(W.PLACES), subdivisions: ["History", random.pick(W.CENTURIES)] }
-        : { tag: "650", heading: random.pick(W.SUBJECTS), subdivisions: random.chance(0.6) ? [random.pick(W.SUBDIVISIONS)] : [] },
+        : {
+            tag: "650",
+            heading: random.pick(W.SUBJECTS),
+            subdivisions: random.chance(0.6) ? [random.pick(W.SUBDIVISIONS)] : [],
+          },
     );
   }
-  const subtitle = random.chance(0.55) ? random.pick(W.SUBTITLES).replace("{topic}", random.pick(W.TOPICS)) : undefined;
+  const subtitle = random.chance(0.55)
+    ? random.pick(W.SUBTITLES).replace("{topic}", random.pick(W.TOPICS))
+    : undefined;
   // Older books without identifiers: only title, author and year can bring their records together.
   const noIdentifiers = year < 1975 && random.chance(0.5);
   const ordinal = next();
@@ -152,7 +164,9 @@ export function drawFamily(random: Random, next: () => number, seed: number): Ma
 }
 
 function lccnFor(year: number, ordinal: number): string {
-  return year >= 2001 ? `${year}${String(ordinal % 1_000_000).padStart(6, "0")}` : `${String(year).slice(2)}${String(ordinal % 1_000_000).padStart(6, "0")}`;
+  return year >= 2001
+    ? `${year}${String(ordinal % 1_000_000).padStart(6, "0")}`
+    : `${String(year).slice(2)}${String(ordinal % 1_000_000).padStart(6, "0")}`;
 }
 
 function drawSerial(random: Random, ordinal: number, seed: number): Manifestation {
@@ -160,7 +174,12 @@ function drawSerial(random: Random, ordinal: number, seed: number): Manifestatio
   return {
     workKey: `m${ordinal}`,
     kind: "serial",
-    title: random.pick([`Journal of ${topic}`, `${topic} Quarterly`, `Review of ${topic}`, `${topic} Bulletin`]),
+    title: random.pick([
+      `Journal of ${topic}`,
+      `${topic} Quarterly`,
+      `Review of ${topic}`,
+      `${topic} Bulletin`,
+    ]),
     subjects: [{ tag: "650", heading: random.pick(W.SUBJECTS), subdivisions: ["Periodicals"] }],
     publisher: random.pick(W.PUBLISHERS),
     place: random.pick(W.PUBLICATION_PLACES),

@@ -34,7 +34,8 @@ export class Random {
   sample<T>(list: readonly T[], count: number): T[] {
     const copy = [...list];
     const out: T[] = [];
-    while (out.length < count && copy.length > 0) out.push(copy.splice(Math.floor(this.next() * copy.length), 1)[0]!);
+    while (out.length < count && copy.length > 0)
+      out.push(copy.splice(Math.floor(this.next() * copy.length), 1)[0]!);
     return out;
   }
 

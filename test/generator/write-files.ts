@@ -4,9 +4,22 @@
  * files already hold the same records, seed and format, nothing is rewritten.
  */
 import { once } from "node:events";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, type WriteStream } from "node:fs";
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  type WriteStream,
+} from "node:fs";
 import path from "node:path";
-import { MARCXML_COLLECTION_CLOSE, MARCXML_COLLECTION_OPEN, toIso2709, toMarcXmlRecord } from "../../harvester/src/marc/writers.ts";
+import {
+  MARCXML_COLLECTION_CLOSE,
+  MARCXML_COLLECTION_OPEN,
+  toIso2709,
+  toMarcXmlRecord,
+} from "../../harvester/src/marc/writers.ts";
 import { DEMO_LIBRARIES, generateConsortium } from "./consortium.ts";
 
 export interface WriteDemoOptions {
@@ -63,7 +76,9 @@ export async function writeDemoConsortium(options: WriteDemoOptions): Promise<De
   mkdirSync(outDir, { recursive: true });
   const libraries = DEMO_LIBRARIES.map(({ code, name, timezone }) => ({ code, name, timezone }));
   const extension = options.format === "marcxml" ? "xml" : "mrc";
-  const files = Object.fromEntries(DEMO_LIBRARIES.map((l) => [l.code, path.join(outDir, `${l.code}.${extension}`)]));
+  const files = Object.fromEntries(
+    DEMO_LIBRARIES.map((l) => [l.code, path.join(outDir, `${l.code}.${extension}`)]),
+  );
   const groundTruth = path.join(outDir, "ground-truth.jsonl");
 
   const previous = readManifest(outDir);
@@ -80,21 +95,28 @@ export async function writeDemoConsortium(options: WriteDemoOptions): Promise<De
   // Write beside the final names and rename at the end, so a crash never leaves a half file
   // that a matching manifest would vouch for.
   const partial = (file: string) => `${file}.partial`;
-  const streams = new Map(Object.entries(files).map(([code, file]) => [code, createWriteStream(partial(file))]));
+  const streams = new Map(
+    Object.entries(files).map(([code, file]) => [code, createWriteStream(partial(file))]),
+  );
   const truth = createWriteStream(partial(groundTruth));
   try {
-    if (options.format === "marcxml") for (const stream of streams.values()) await write(stream, MARCXML_COLLECTION_OPEN);
+    if (options.format === "marcxml")
+      for (const stream of streams.values()) await write(stream, MARCXML_COLLECTION_OPEN);
     let written = 0;
     for (const generated of generateConsortium({ records: options.records, seed: options.seed })) {
       const stream = streams.get(generated.library);
       if (!stream) throw new Error(`no output file for member ${generated.library}`);
-      await write(stream, options.format === "marcxml" ? `${toMarcXmlRecord(generated.record)}\n` : toIso2709(generated.record));
+      await write(
+        stream,
+        options.format === "marcxml" ? `${toMarcXmlRecord(generated.record)}\n` : toIso2709(generated.record),
+      );
       const { library, localId, workKey } = generated;
       await write(truth, `${JSON.stringify({ library, localId, workKey })}\n`);
       written++;
       if (written % 5000 === 0) options.onProgress?.(written, options.records);
     }
-    if (options.format === "marcxml") for (const stream of streams.values()) await write(stream, MARCXML_COLLECTION_CLOSE);
+    if (options.format === "marcxml")
+      for (const stream of streams.values()) await write(stream, MARCXML_COLLECTION_CLOSE);
     options.onProgress?.(written, options.records);
   } finally {
     await Promise.all([...streams.values(), truth].map(close));

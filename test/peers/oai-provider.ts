@@ -19,7 +19,8 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-export const PEERS_DIR = process.env.INTERLEND_PEERS ?? path.resolve(import.meta.dirname, "../../../shared/peers");
+export const PEERS_DIR =
+  process.env.INTERLEND_PEERS ?? path.resolve(import.meta.dirname, "../../../shared/peers");
 const SCRIPT = path.join(PEERS_DIR, "oai-provider.sh");
 
 export class OaiProviderUnavailableError extends Error {}
@@ -52,7 +53,11 @@ async function freePort(): Promise<number> {
 }
 
 /** Runs a peers script, waiting and retrying while another apt-get/dpkg holds the lock. */
-export async function runPeerScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+export async function runPeerScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
       const { stdout } = await run("bash", [script, ...args], {
@@ -68,9 +73,13 @@ export async function runPeerScript(script: string, args: string[], env: NodeJS.
         continue;
       }
       if (/missing .*run 'apt-get install|apt-get install .* failed|install yaz/i.test(stderr)) {
-        throw new OaiProviderUnavailableError(`OAI provider prerequisites unavailable: ${stderr.trim().slice(-800)}`);
+        throw new OaiProviderUnavailableError(
+          `OAI provider prerequisites unavailable: ${stderr.trim().slice(-800)}`,
+        );
       }
-      throw new Error(`${path.basename(script)} ${args[0]} failed: ${stderr.trim().slice(-2000)}`, { cause: error });
+      throw new Error(`${path.basename(script)} ${args[0]} failed: ${stderr.trim().slice(-2000)}`, {
+        cause: error,
+      });
     }
   }
 }

@@ -62,7 +62,9 @@ describe("normaliseBib on hand-built records", () => {
   });
 
   it("takes localId from 001, else 035 $a, else a stable hash", () => {
-    expect(normaliseBib(record([df("035", "  ", "$a (X)42"), df("245", "00", "$a T")])).localId).toBe("(X)42");
+    expect(normaliseBib(record([df("035", "  ", "$a (X)42"), df("245", "00", "$a T")])).localId).toBe(
+      "(X)42",
+    );
     const bare = record([df("245", "00", "$a T")]);
     const id = normaliseBib(bare).localId;
     expect(id).toMatch(/^sha1:[0-9a-f]{40}$/);
@@ -83,13 +85,23 @@ describe("normaliseBib on hand-built records", () => {
   });
 
   it("omits a malformed 005", () => {
-    expect(normaliseBib(record([cf("005", "20241399000000.0"), df("245", "00", "$a T")])).modifiedAt).toBeUndefined();
+    expect(
+      normaliseBib(record([cf("005", "20241399000000.0"), df("245", "00", "$a T")])).modifiedAt,
+    ).toBeUndefined();
     expect(normaliseBib(record([cf("005", "garbage"), df("245", "00", "$a T")])).modifiedAt).toBeUndefined();
   });
 
   it("reads OCLC numbers from a WorldCat 001/003 and ISSNs from 022", () => {
     const bib = normaliseBib(
-      record([cf("001", "ocn123456789"), cf("003", "OCoLC"), df("022", "0 ", "$a 0028-0836"), df("245", "00", "$a Nature")], "00000cas a2200000 a 4500"),
+      record(
+        [
+          cf("001", "ocn123456789"),
+          cf("003", "OCoLC"),
+          df("022", "0 ", "$a 0028-0836"),
+          df("245", "00", "$a Nature"),
+        ],
+        "00000cas a2200000 a 4500",
+      ),
     );
     expect(bib.oclcNumbers).toEqual(["123456789"]);
     expect(bib.issns).toEqual(["0028-0836"]);
@@ -116,8 +128,12 @@ describe("normaliseBib on hand-built records", () => {
     it("tells ebooks and journals apart", () => {
       expect(withLeader("00000nam a2200000 a 4500", f008({ formOfItem: "o" }))).toBe("ebook");
       expect(withLeader("00000nam a2200000 a 4500", cf("007", "cr |||||||||||"))).toBe("ebook");
-      expect(withLeader("00000nam a2200000 a 4500", df("338", "  ", "$a online resource $b cr $2 rdacarrier"))).toBe("ebook");
-      expect(withLeader("00000nam a2200000 a 4500", df("245", "00", "$h [electronic resource]"))).toBe("ebook");
+      expect(
+        withLeader("00000nam a2200000 a 4500", df("338", "  ", "$a online resource $b cr $2 rdacarrier")),
+      ).toBe("ebook");
+      expect(withLeader("00000nam a2200000 a 4500", df("245", "00", "$h [electronic resource]"))).toBe(
+        "ebook",
+      );
       expect(withLeader("00000cas a2200000 a 4500", f008({ type21: "p" }))).toBe("journal");
     });
   });
@@ -152,7 +168,11 @@ describe.skipIf(!HAVE_FIXTURES)(`normaliseBib on real MARC (../shared/fixtures)$
       modifiedAt: "2004-12-29T19:06:04.000Z",
     });
     expect(kavalier?.subjects).toContain("Comic books, strips, etc. -- Authorship -- Fiction");
-    expect(summerland).toMatchObject({ title: "Summerland", edition: "1st ed.", isbns: ["9780786808779", "9780786816156"] });
+    expect(summerland).toMatchObject({
+      title: "Summerland",
+      edition: "1st ed.",
+      isbns: ["9780786808779", "9780786816156"],
+    });
   });
 
   it("catmandu bu_bibs.mrc (Alma): every record normalises; 035 (OCoLC) and 010 are read", async () => {

@@ -10,7 +10,13 @@ import {
 import { firstYear, parseMarcTimestamp } from "./dates.ts";
 import { detectFormat } from "./format.ts";
 import { authors, subjects } from "./headings.ts";
-import { normaliseIsbn, normaliseIssn, normaliseLccn, normaliseOclcNumber, oclcDigits } from "./identifiers.ts";
+import {
+  normaliseIsbn,
+  normaliseIssn,
+  normaliseLccn,
+  normaliseOclcNumber,
+  oclcDigits,
+} from "./identifiers.ts";
 import { clean, stripBrackets, trimIsbd } from "./text.ts";
 import type { NormalisedBib } from "./types.ts";
 
@@ -55,7 +61,11 @@ export function normaliseBib(record: MarcRecord): NormalisedBib {
 export function localIdOf(record: MarcRecord): string {
   const id001 = clean(controlValue(record, "001") ?? "");
   if (id001 !== "") return id001;
-  const id035 = clean(dataFields(record, "035").map((f) => firstSubfield(f, "a") ?? "").find((v) => v.trim()) ?? "");
+  const id035 = clean(
+    dataFields(record, "035")
+      .map((f) => firstSubfield(f, "a") ?? "")
+      .find((v) => v.trim()) ?? "",
+  );
   if (id035 !== "") return id035;
   return `sha1:${createHash("sha1").update(JSON.stringify(record)).digest("hex")}`;
 }
@@ -98,7 +108,12 @@ function seriesOf(record: MarcRecord): string | undefined {
 function publisherOf(record: MarcRecord): string | undefined {
   const f264 = dataFields(record, "264");
   const value =
-    firstValue(record, "264", "b", f264.filter((f) => f.ind2 === "1")) ??
+    firstValue(
+      record,
+      "264",
+      "b",
+      f264.filter((f) => f.ind2 === "1"),
+    ) ??
     firstValue(record, "260", "b") ??
     firstValue(record, "264", "b", f264);
   return value === undefined ? undefined : stripBrackets(value) || undefined;
@@ -107,7 +122,10 @@ function publisherOf(record: MarcRecord): string | undefined {
 function yearOf(record: MarcRecord): number | undefined {
   const date1 = (controlValue(record, "008") ?? "").slice(7, 11);
   if (/^\d{4}$/.test(date1) && date1 !== "0000" && date1 !== "9999") return Number(date1);
-  for (const field of [...dataFields(record, "264").filter((f) => f.ind2 === "1"), ...dataFields(record, "260")]) {
+  for (const field of [
+    ...dataFields(record, "264").filter((f) => f.ind2 === "1"),
+    ...dataFields(record, "260"),
+  ]) {
     for (const value of subfieldValues(field, "c")) {
       const year = firstYear(value);
       if (year !== undefined) return year;

@@ -18,7 +18,12 @@ export function parseMarcTimestamp(value: string | undefined): string | undefine
   const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d*))?$/.exec(value?.trim() ?? "");
   if (!match) return undefined;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   if (year < 1900 || !isValidDate(year, month, day) || hour > 23 || minute > 59 || second > 59) {
     return undefined;

@@ -9,7 +9,10 @@ export function detectFormat(record: MarcRecord): string {
   const type = record.leader[6] ?? " ";
   const level = record.leader[7] ?? " ";
   const f008 = controlValue(record, "008") ?? "";
-  const gmd = dataFields(record, "245").flatMap((f) => subfieldValues(f, "h")).join(" ").toLowerCase();
+  const gmd = dataFields(record, "245")
+    .flatMap((f) => subfieldValues(f, "h"))
+    .join(" ")
+    .toLowerCase();
 
   switch (type) {
     case "a":
@@ -43,7 +46,8 @@ function isElectronicText(record: MarcRecord, f008: string, gmd: string): boolea
   if (record.fields.some((f) => f.tag === "007" && "value" in f && f.value.startsWith("c"))) return true;
   if (/electronic resource|computer file/.test(gmd)) return true;
   return dataFields(record, "338").some(
-    (f) => subfieldValues(f, "b").includes("cr") || subfieldValues(f, "a").some((a) => /online resource/i.test(a)),
+    (f) =>
+      subfieldValues(f, "b").includes("cr") || subfieldValues(f, "a").some((a) => /online resource/i.test(a)),
   );
 }
 

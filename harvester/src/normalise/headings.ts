@@ -14,7 +14,9 @@ export function nameHeading(field: DataField): string {
 
 /** Main entry (100/110/111) first, then added entries (700/710/711), de-duplicated. */
 export function authors(record: MarcRecord): string[] {
-  const headings = [...dataFields(record, ...MAIN_ENTRIES), ...dataFields(record, ...ADDED_ENTRIES)].map(nameHeading);
+  const headings = [...dataFields(record, ...MAIN_ENTRIES), ...dataFields(record, ...ADDED_ENTRIES)].map(
+    nameHeading,
+  );
   return uniqueClean(headings);
 }
 
@@ -26,7 +28,10 @@ const SUBDIVISIONS = new Set(["v", "x", "y", "z"]);
 export function subjectHeading(field: DataField): string {
   const headParts = NAME_SUBJECTS.has(field.tag) ? new Set(["a", "b", "c", "d", "t"]) : new Set(["a", "b"]);
   const head = trimIsbd(
-    field.subfields.filter(([code]) => headParts.has(code)).map(([, value]) => clean(value)).join(" "),
+    field.subfields
+      .filter(([code]) => headParts.has(code))
+      .map(([, value]) => clean(value))
+      .join(" "),
     true,
   );
   if (head === "") return "";

@@ -96,4 +96,9 @@ export const HOLDINGS_PRESETS: Record<HoldingsPresetName, HoldingsMapping> = {
 };
 
 /** Auto-detection order when a source has no mapping: the first preset whose tag occurs. */
-export const HOLDINGS_DETECTION_ORDER: HoldingsPresetName[] = ["koha-952", "marc21-852", "sirsi-949", "iii-945"];
+export const HOLDINGS_DETECTION_ORDER: HoldingsPresetName[] = [
+  "koha-952",
+  "marc21-852",
+  "sirsi-949",
+  "iii-945",
+];

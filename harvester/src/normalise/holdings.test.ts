@@ -48,7 +48,9 @@ describe("extractItems: Koha 952", () => {
   const koha = (subfields: string) => record([df("245", "00", "$a T"), df("952", "  ", subfields)]);
 
   it("reads an available item", () => {
-    expect(extractItems(koha("$a MAIN $b MAIN $c STACKS $o 823.914 SMI $p 31234000012345 $y BK $7 0 $1 0"))).toEqual([
+    expect(
+      extractItems(koha("$a MAIN $b MAIN $c STACKS $o 823.914 SMI $p 31234000012345 $y BK $7 0 $1 0")),
+    ).toEqual([
       {
         barcode: "31234000012345",
         callNumber: "823.914 SMI",
@@ -80,8 +82,15 @@ describe("extractItems: Koha 952", () => {
   });
 
   it("one item per 952", () => {
-    const rec = record([df("245", "00", "$a T"), df("952", "  ", "$p 1"), df("952", "  ", "$p 2 $q 2025-01-31")]);
-    expect(extractItems(rec).map((i) => [i.barcode, i.status])).toEqual([["1", "available"], ["2", "on_loan"]]);
+    const rec = record([
+      df("245", "00", "$a T"),
+      df("952", "  ", "$p 1"),
+      df("952", "  ", "$p 2 $q 2025-01-31"),
+    ]);
+    expect(extractItems(rec).map((i) => [i.barcode, i.status])).toEqual([
+      ["1", "available"],
+      ["2", "on_loan"],
+    ]);
   });
 });
 
@@ -89,7 +98,11 @@ describe("extractItems: MARC 21 852", () => {
   const with852 = (subfields: string) => record([df("245", "00", "$a T"), df("852", "0 ", subfields)]);
 
   it("reads barcode, call number, location and a status subfield", () => {
-    expect(extractItems(with852("$b EAST $c Stacks $h QA76.73 $i .J38 2020 $p 0001234 $y Checked out, due 03/15/2024"))).toEqual([
+    expect(
+      extractItems(
+        with852("$b EAST $c Stacks $h QA76.73 $i .J38 2020 $p 0001234 $y Checked out, due 03/15/2024"),
+      ),
+    ).toEqual([
       {
         barcode: "0001234",
         callNumber: "QA76.73 .J38 2020",
@@ -103,7 +116,10 @@ describe("extractItems: MARC 21 852", () => {
   });
 
   it("reads the public note for restrictions", () => {
-    expect(extractItems(with852("$b EAST $h X1 $z Library use only"))[0]).toMatchObject({ status: "not_lendable", lendable: false });
+    expect(extractItems(with852("$b EAST $h X1 $z Library use only"))[0]).toMatchObject({
+      status: "not_lendable",
+      lendable: false,
+    });
     expect(extractItems(with852("$b EAST $h X1 $y Missing"))[0]).toMatchObject({ status: "missing" });
     expect(extractItems(with852("$b EAST $h X1"))[0]).toMatchObject({ status: "available", lendable: true });
   });
@@ -117,10 +133,17 @@ describe("extractItems: MARC 21 852", () => {
 
 describe("extractItems: other shapes and custom mappings", () => {
   it("III 945 status codes and Sirsi 949 current locations", () => {
-    const iii = record([df("945", "  ", "$a PS3553 .H15 $i 3000 $l main $s o $t 1"), df("945", "  ", "$i 3001 $s m")]);
+    const iii = record([
+      df("945", "  ", "$a PS3553 .H15 $i 3000 $l main $s o $t 1"),
+      df("945", "  ", "$i 3001 $s m"),
+    ]);
     expect(extractItems(iii).map((i) => i.status)).toEqual(["not_lendable", "missing"]);
     const sirsi = record([df("949", "  ", "$a PS3553 $i 4000 $m MAIN $l STACKS $k CHECKEDOUT $t BOOK")]);
-    expect(extractItems(sirsi)[0]).toMatchObject({ status: "on_loan", location: "MAIN, STACKS", barcode: "4000" });
+    expect(extractItems(sirsi)[0]).toMatchObject({
+      status: "on_loan",
+      location: "MAIN, STACKS",
+      barcode: "4000",
+    });
   });
 
   it("a configured mapping with its own status codes and not-lendable values", () => {
@@ -132,7 +155,11 @@ describe("extractItems: other shapes and custom mappings", () => {
       statusMap: { X: "missing" },
       notLendableValues: ["Präsenz"],
     };
-    const rec = record([df("999", "  ", "$b 1 $s X"), df("999", "  ", "$b 2 $l Präsenz"), df("999", "  ", "$b 3 $s verfügbar")]);
+    const rec = record([
+      df("999", "  ", "$b 1 $s X"),
+      df("999", "  ", "$b 2 $l Präsenz"),
+      df("999", "  ", "$b 3 $s verfügbar"),
+    ]);
     expect(extractItems(rec, mapping).map((i) => i.status)).toEqual(["missing", "not_lendable", "available"]);
   });
 

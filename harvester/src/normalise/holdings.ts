@@ -11,7 +11,8 @@ export { normaliseStatus } from "./status.ts";
 /** The preset to use for a record without a configured mapping, if any of their tags occurs. */
 export function detectHoldingsMapping(record: MarcRecord): HoldingsMapping | undefined {
   const tags = new Set(record.fields.map((f) => f.tag));
-  for (const name of HOLDINGS_DETECTION_ORDER) if (tags.has(HOLDINGS_PRESETS[name].tag)) return HOLDINGS_PRESETS[name];
+  for (const name of HOLDINGS_DETECTION_ORDER)
+    if (tags.has(HOLDINGS_PRESETS[name].tag)) return HOLDINGS_PRESETS[name];
   return undefined;
 }
 
@@ -24,7 +25,8 @@ export function extractItems(record: MarcRecord, mapping?: HoldingsMapping): Nor
 
 const STATUS_PRIORITY: ItemStatus[] = ["missing", "not_lendable", "on_loan", "available"];
 const FLAG_OFF = new Set(["", "0", "n", "no", "false"]);
-const NON_RETURNABLE = /photo ?cop|cop(?:y|ies)\b|article|electronic|e-?book|e-?journal|online|digital|pdf|scan/i;
+const NON_RETURNABLE =
+  /photo ?cop|cop(?:y|ies)\b|article|electronic|e-?book|e-?journal|online|digital|pdf|scan/i;
 
 function codes(spec: string | string[] | undefined): string[] {
   return spec === undefined ? [] : Array.isArray(spec) ? spec : [spec];
@@ -72,7 +74,11 @@ function itemFrom(field: DataField, mapping: HoldingsMapping): NormalisedItem {
   }
 
   const status = STATUS_PRIORITY.find((s) => found.has(s)) ?? "available";
-  const item: NormalisedItem = { status, lendable: status !== "not_lendable", loanType: loanTypeOf(itemType, mapping) };
+  const item: NormalisedItem = {
+    status,
+    lendable: status !== "not_lendable",
+    loanType: loanTypeOf(itemType, mapping),
+  };
   const barcode = valuesOf(field, mapping.barcode)[0];
   if (barcode !== undefined) item.barcode = barcode;
   const callNumber = valuesOf(field, mapping.callNumber).join(" ");
@@ -104,6 +110,7 @@ function isReferenceType(itemType: string, mapping: HoldingsMapping): boolean {
 
 function loanTypeOf(itemType: string | undefined, mapping: HoldingsMapping): LoanType {
   if (itemType === undefined) return "returnable";
-  if (matchesAny(itemType, mapping.nonReturnableValues) || NON_RETURNABLE.test(itemType)) return "non_returnable";
+  if (matchesAny(itemType, mapping.nonReturnableValues) || NON_RETURNABLE.test(itemType))
+    return "non_returnable";
   return "returnable";
 }

@@ -13,7 +13,9 @@ export function cf(tag: string, value: string): ControlField {
 }
 
 /** 008 for books: date entered, date type, year, place, form of item (23), language. */
-export function f008(options: { year?: string; language?: string; formOfItem?: string; type21?: string } = {}): ControlField {
+export function f008(
+  options: { year?: string; language?: string; formOfItem?: string; type21?: string } = {},
+): ControlField {
   const chars = "240101s2020    xxu           000 0 eng d".split("");
   const put = (at: number, text: string) => text.split("").forEach((c, i) => (chars[at + i] = c));
   if (options.year !== undefined) put(7, options.year.padEnd(4, " "));

@@ -9,7 +9,8 @@ export function clean(text: string): string {
 const TRAILING_ISBD = /(?:\s*[/:;=,]|\.)+\s*$/;
 
 /** Words that end in a period which belongs to them (initials and common abbreviations). */
-const KEEP_PERIOD = /(?:^|[\s,(])(?:\p{Lu}|Jr|Sr|Inc|Ltd|Co|Corp|Bros|St|Dr|etc|ed|eds|comp|cm|ca|b|d|fl)\.$/u;
+const KEEP_PERIOD =
+  /(?:^|[\s,(])(?:\p{Lu}|Jr|Sr|Inc|Ltd|Co|Corp|Bros|St|Dr|etc|ed|eds|comp|cm|ca|b|d|fl)\.$/u;
 
 /**
  * Cleans a value and strips the ISBD punctuation catalogues put before the next element. With

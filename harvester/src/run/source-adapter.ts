@@ -1,16 +1,23 @@
 import type { Source } from "@interlend/db";
 import { FileSource } from "../sources/file/file-source.ts";
+import { OaiPmhSource } from "../sources/oai/index.ts";
 import type { HarvestSource } from "../sources/types.ts";
 
 export class UnsupportedSourceError extends Error {}
 
-/** The adapter for a source row's protocol. */
+type Options = Record<string, unknown>;
+
+const text = (options: Options, key: string): string | undefined => (typeof options[key] === "string" ? (options[key] as string) : undefined);
+const number = (options: Options, key: string): number | undefined => (typeof options[key] === "number" ? (options[key] as number) : undefined);
+
+/** The adapter for a source row's protocol; `options` is the row's JSON protocol options. */
 export function createSourceAdapter(source: Source): HarvestSource {
-  const options = JSON.parse(source.options) as Record<string, unknown>;
+  const options = JSON.parse(source.options) as Options;
   switch (source.protocol) {
     case "file":
-      return new FileSource({ path: source.endpoint, pageSize: typeof options.pageSize === "number" ? options.pageSize : undefined });
+      return new FileSource({ path: source.endpoint, pageSize: number(options, "pageSize") });
     case "oai-pmh":
+      return new OaiPmhSource({ baseUrl: source.endpoint, metadataPrefix: text(options, "metadataPrefix"), set: text(options, "set") ?? null });
     case "z39.50":
     case "sru":
       throw new UnsupportedSourceError(`protocol ${source.protocol} is not supported yet`);

@@ -13,8 +13,9 @@ const PROBLEM_SCHEMA = {
 };
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-  return rest;
+  const document = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  delete document.$schema;
+  return document;
 }
 
 function parameters(schema: z.ZodType | undefined, where: "path" | "query") {

@@ -20,7 +20,8 @@ export interface OaiCheckpoint {
   [key: string]: unknown;
 }
 
-const nullableString = (value: unknown): value is string | null => value === null || typeof value === "string";
+const nullableString = (value: unknown): value is string | null =>
+  value === null || typeof value === "string";
 
 /** The checkpoint to resume from, if `saved` is one of ours for the same prefix and set. */
 export function readOaiCheckpoint(

@@ -96,7 +96,10 @@ export class OaiClient {
   }
 
   /** One page of ListRecords; `map` turns each record into what the caller keeps. */
-  listRecordsPage<T>(request: ListRequest, map: (record: OaiRecord, index: number) => T): Promise<ListPage<T>> {
+  listRecordsPage<T>(
+    request: ListRequest,
+    map: (record: OaiRecord, index: number) => T,
+  ): Promise<ListPage<T>> {
     return this.listPage("ListRecords", request, map);
   }
 
@@ -126,7 +129,10 @@ export class OaiClient {
   }
 
   /** ListSets / ListMetadataFormats, all pages (they are small). */
-  private async smallList(params: Record<string, string>, itemName: string): Promise<Array<Record<string, string[]>>> {
+  private async smallList(
+    params: Record<string, string>,
+    itemName: string,
+  ): Promise<Array<Record<string, string[]>>> {
     const items: Array<Record<string, string[]>> = [];
     const seen = new Set<string>();
     let query = params;
@@ -137,7 +143,9 @@ export class OaiClient {
       const token = collector.token?.value;
       if (!token) return items;
       if (seen.has(token)) {
-        this.logger.warn(`OAI-PMH ${params.verb}: resumptionToken ${JSON.stringify(token)} repeated; list ended`);
+        this.logger.warn(
+          `OAI-PMH ${params.verb}: resumptionToken ${JSON.stringify(token)} repeated; list ended`,
+        );
         return items;
       }
       seen.add(token);
@@ -159,7 +167,11 @@ export class OaiClient {
     );
   }
 
-  private async attempt(params: Record<string, string>, verb: string, content: XmlEventHandler): Promise<Exchange> {
+  private async attempt(
+    params: Record<string, string>,
+    verb: string,
+    content: XmlEventHandler,
+  ): Promise<Exchange> {
     const response = await this.get(requestUrl(this.options.baseUrl, params));
     const { status } = response;
     if (status === 503 || status === 429) {
@@ -173,14 +185,18 @@ export class OaiClient {
       await parseXmlStream(failed ? capped(response.body, MAX_ERROR_BODY_BYTES) : response.body, envelope);
     } catch (error) {
       if (!failed) throw error;
-      throw new OaiHttpError(status, `HTTP ${status} without an OAI-PMH answer (${(error as Error).message})`);
+      throw new OaiHttpError(
+        status,
+        `HTTP ${status} without an OAI-PMH answer (${(error as Error).message})`,
+      );
     }
     const errors = envelope.errors;
     const real = errors.find((error) => error.code !== "noRecordsMatch");
     if (real) throw new OaiError(real.code, real.message, status);
     if (errors.length > 0) return { envelope, noRecordsMatch: true };
     if (failed) throw new OaiHttpError(status, `HTTP ${status} with an OAI-PMH response but no <error>`);
-    if (!envelope.sawVerb) throw new OaiProtocolError(`the OAI-PMH response has neither <${verb}> nor <error>`);
+    if (!envelope.sawVerb)
+      throw new OaiProtocolError(`the OAI-PMH response has neither <${verb}> nor <error>`);
     return { envelope, noRecordsMatch: false };
   }
 
@@ -192,7 +208,8 @@ export class OaiClient {
       const location = header(response, "location");
       if (!REDIRECTS.has(response.status) || !location) return response;
       response.discard();
-      if (hop >= MAX_REDIRECTS) throw new OaiNetworkError(`more than ${MAX_REDIRECTS} redirects from ${url.host}`);
+      if (hop >= MAX_REDIRECTS)
+        throw new OaiNetworkError(`more than ${MAX_REDIRECTS} redirects from ${url.host}`);
       target = new URL(location, target);
     }
   }

@@ -17,12 +17,52 @@ const TYPE_OF_RECORD: Array<[RegExp, string]> = [
 
 /** ISO 639-1 (and a few language names) → MARC language code, for common cases. */
 const LANGUAGES: Record<string, string> = {
-  en: "eng", english: "eng", de: "ger", deu: "ger", german: "ger", fr: "fre", fra: "fre", french: "fre",
-  es: "spa", spanish: "spa", it: "ita", italian: "ita", nl: "dut", nld: "dut", dutch: "dut",
-  pt: "por", portuguese: "por", sv: "swe", swedish: "swe", fi: "fin", finnish: "fin", da: "dan",
-  no: "nor", nb: "nob", nn: "nno", pl: "pol", polish: "pol", cs: "cze", ces: "cze", ru: "rus",
-  russian: "rus", ja: "jpn", zh: "chi", zho: "chi", ko: "kor", ar: "ara", he: "heb", el: "gre",
-  ell: "gre", la: "lat", latin: "lat", hu: "hun", tr: "tur", uk: "ukr", ca: "cat", et: "est",
+  en: "eng",
+  english: "eng",
+  de: "ger",
+  deu: "ger",
+  german: "ger",
+  fr: "fre",
+  fra: "fre",
+  french: "fre",
+  es: "spa",
+  spanish: "spa",
+  it: "ita",
+  italian: "ita",
+  nl: "dut",
+  nld: "dut",
+  dutch: "dut",
+  pt: "por",
+  portuguese: "por",
+  sv: "swe",
+  swedish: "swe",
+  fi: "fin",
+  finnish: "fin",
+  da: "dan",
+  no: "nor",
+  nb: "nob",
+  nn: "nno",
+  pl: "pol",
+  polish: "pol",
+  cs: "cze",
+  ces: "cze",
+  ru: "rus",
+  russian: "rus",
+  ja: "jpn",
+  zh: "chi",
+  zho: "chi",
+  ko: "kor",
+  ar: "ara",
+  he: "heb",
+  el: "gre",
+  ell: "gre",
+  la: "lat",
+  latin: "lat",
+  hu: "hun",
+  tr: "tur",
+  uk: "ukr",
+  ca: "cat",
+  et: "est",
 };
 
 /**
@@ -34,8 +74,16 @@ const LANGUAGES: Record<string, string> = {
  */
 export function dublinCoreToMarc(dc: DublinCore): MarcRecord {
   const values = (element: string): string[] => dc[element] ?? [];
-  const year = values("date").map(yearOf).find((y) => y !== undefined);
-  const languages = [...new Set(values("language").map(languageCode).filter((code) => code !== undefined))];
+  const year = values("date")
+    .map(yearOf)
+    .find((y) => y !== undefined);
+  const languages = [
+    ...new Set(
+      values("language")
+        .map(languageCode)
+        .filter((code) => code !== undefined),
+    ),
+  ];
   const fields: MarcField[] = [{ tag: "008", value: fixedData(year, languages[0]) }];
 
   for (const id of values("identifier")) {
@@ -44,7 +92,8 @@ export function dublinCoreToMarc(dc: DublinCore): MarcRecord {
     const issn = issnOf(id);
     if (issn) fields.push(field("022", " ", " ", ["a", issn]));
   }
-  if (languages.length > 1) fields.push(field("041", "0", " ", ...languages.map((code): [string, string] => ["a", code])));
+  if (languages.length > 1)
+    fields.push(field("041", "0", " ", ...languages.map((code): [string, string] => ["a", code])));
   const [creator, ...moreCreators] = values("creator");
   if (creator) fields.push(field("100", "1", " ", ["a", creator]));
   const [title, ...moreTitles] = values("title");
@@ -58,8 +107,10 @@ export function dublinCoreToMarc(dc: DublinCore): MarcRecord {
   if (imprint.length > 0) fields.push(field("260", " ", " ", ...imprint));
   for (const description of values("description")) fields.push(field("520", " ", " ", ["a", description]));
   for (const subject of values("subject")) fields.push(field("650", " ", "4", ["a", subject]));
-  for (const name of [...moreCreators, ...values("contributor")]) fields.push(field("700", "1", " ", ["a", name]));
-  for (const id of values("identifier")) if (/^https?:\/\//i.test(id)) fields.push(field("856", "4", "0", ["u", id]));
+  for (const name of [...moreCreators, ...values("contributor")])
+    fields.push(field("700", "1", " ", ["a", name]));
+  for (const id of values("identifier"))
+    if (/^https?:\/\//i.test(id)) fields.push(field("856", "4", "0", ["u", id]));
 
   fields.sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
   return { leader: `     n${typeOfRecord(values("type"))}m a22     uu 4500`, fields };
@@ -126,5 +177,7 @@ export function issnOf(identifier: string): string | undefined {
   let sum = 0;
   for (let i = 0; i < 7; i++) sum += Number(issn[i]) * (8 - i);
   const check = (11 - (sum % 11)) % 11;
-  return (check === 10 ? "X" : String(check)) === issn[7] ? `${issn.slice(0, 4)}-${issn.slice(4)}` : undefined;
+  return (check === 10 ? "X" : String(check)) === issn[7]
+    ? `${issn.slice(0, 4)}-${issn.slice(4)}`
+    : undefined;
 }

@@ -48,7 +48,8 @@ export class OaiEnvelopeParser implements XmlEventHandler {
   open(name: string, attributes: Readonly<Record<string, string>>): void {
     const depth = ++this.depth;
     if (depth === 1) {
-      if (name !== "OAI-PMH") throw new OaiProtocolError(`not an OAI-PMH response: the root element is <${name}>`);
+      if (name !== "OAI-PMH")
+        throw new OaiProtocolError(`not an OAI-PMH response: the root element is <${name}>`);
       return;
     }
     if (depth > 2) {
@@ -76,7 +77,8 @@ export class OaiEnvelopeParser implements XmlEventHandler {
     if (depth !== 2) return;
     this.inVerb = false;
     if (this.capture === "responseDate") this.responseDate = this.collected.take();
-    else if (this.capture === "error") this.errors.push({ code: this.errorCode || "unknown", message: this.collected.take() });
+    else if (this.capture === "error")
+      this.errors.push({ code: this.errorCode || "unknown", message: this.collected.take() });
     this.capture = undefined;
   }
 }

@@ -42,7 +42,11 @@ export function httpGet(url: URL, options: HttpGetOptions, agents: HttpAgents): 
     const secure = url.protocol === "https:";
     const request = (secure ? https : http).get(url, {
       agent: secure ? agents.https : agents.http,
-      headers: { "user-agent": options.userAgent, accept: "text/xml, application/xml", "accept-encoding": "gzip, deflate" },
+      headers: {
+        "user-agent": options.userAgent,
+        accept: "text/xml, application/xml",
+        "accept-encoding": "gzip, deflate",
+      },
       signal: options.signal,
     });
     let settled = false;
@@ -52,7 +56,10 @@ export function httpGet(url: URL, options: HttpGetOptions, agents: HttpAgents): 
       request.destroy(error);
     };
     const deadline = setTimeout(
-      () => fail(new OaiTimeoutError(`no complete response from ${url.host} within ${options.requestTimeoutMs} ms`)),
+      () =>
+        fail(
+          new OaiTimeoutError(`no complete response from ${url.host} within ${options.requestTimeoutMs} ms`),
+        ),
       options.requestTimeoutMs,
     );
     // Silence before the headers and between body chunks; refreshed on every chunk.
@@ -92,7 +99,9 @@ export function httpGet(url: URL, options: HttpGetOptions, agents: HttpAgents): 
 }
 
 function decoded(response: http.IncomingMessage, onError: (error: Error) => void): Readable {
-  const encoding = String(response.headers["content-encoding"] ?? "").trim().toLowerCase();
+  const encoding = String(response.headers["content-encoding"] ?? "")
+    .trim()
+    .toLowerCase();
   if (encoding !== "gzip" && encoding !== "x-gzip" && encoding !== "deflate") return response;
   const inflater = encoding === "deflate" ? createInflate() : createGunzip();
   return pipeline(response, inflater, (error) => {
@@ -130,5 +139,8 @@ function classify(error: Error, url: URL): Error {
   if (error instanceof OaiNetworkError || error instanceof OaiResponseTooLargeError) return error;
   if (error.name === "AbortError") return error;
   const code = (error as NodeJS.ErrnoException).code;
-  return new OaiNetworkError(`request to ${url.host} failed: ${error.message}${code ? ` (${code})` : ""}`, error);
+  return new OaiNetworkError(
+    `request to ${url.host} failed: ${error.message}${code ? ` (${code})` : ""}`,
+    error,
+  );
 }

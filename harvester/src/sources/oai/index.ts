@@ -1,5 +1,11 @@
 export { OaiPmhSource, type OaiPmhSourceOptions } from "./oai-source.ts";
-export { OaiClient, type ListPage, type ListRequest, type OaiClientOptions, type OaiLogger } from "./client.ts";
+export {
+  OaiClient,
+  type ListPage,
+  type ListRequest,
+  type OaiClientOptions,
+  type OaiLogger,
+} from "./client.ts";
 export type { OaiCheckpoint } from "./checkpoint.ts";
 export type { OaiHeader, OaiRecord, ResumptionToken } from "./list-parser.ts";
 export type { IdentifyResponse, MetadataFormat, OaiSet, Granularity } from "./small-verbs.ts";

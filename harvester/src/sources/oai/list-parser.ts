@@ -110,7 +110,12 @@ export class ListContentParser implements XmlEventHandler {
 
   private openHeader(depth: number, attributes: Readonly<Record<string, string>>): void {
     if (this.header) return; // a second header in one record is ignored
-    this.header = { identifier: "", datestamp: "", deleted: attributes.status?.trim() === "deleted", setSpecs: [] };
+    this.header = {
+      identifier: "",
+      datestamp: "",
+      deleted: attributes.status?.trim() === "deleted",
+      setSpecs: [],
+    };
     this.headerDepth = depth;
   }
 

@@ -18,7 +18,9 @@ export function withOaiIdentifier(record: MarcRecord, identifier: string): MarcR
     const org = controlValue(record, "003")?.trim();
     const systemNumber = org ? `(${org})${own}` : own;
     const known = dataFields(record, "035").some((field) =>
-      field.subfields.some(([code, value]) => code === "a" && (value.trim() === systemNumber || value.trim() === own)),
+      field.subfields.some(
+        ([code, value]) => code === "a" && (value.trim() === systemNumber || value.trim() === own),
+      ),
     );
     if (!known) insertByTag(fields, { tag: "035", ind1: " ", ind2: " ", subfields: [["a", systemNumber]] });
   }

@@ -55,7 +55,10 @@ export class MetadataReader implements XmlEventHandler {
   finish(): OaiMetadata {
     if (this.marc) {
       const parsed = this.marcResult ?? this.marc.abort("<metadata> ended inside the MARC record");
-      return { format: "marc", parsed: parsed ?? { ok: false, reason: "no MARC <record> in <metadata>", position: 0 } };
+      return {
+        format: "marc",
+        parsed: parsed ?? { ok: false, reason: "no MARC <record> in <metadata>", position: 0 },
+      };
     }
     if (this.dc) return { format: "dc", dc: this.dc.values };
     return { format: "unsupported", element: this.first ?? "(empty)" };
@@ -101,7 +104,8 @@ class DublinCoreReader {
 
 function serialiseAttributes(attributes: Readonly<Record<string, string>>): string {
   let text = "";
-  for (const [name, value] of Object.entries(attributes)) text += ` ${name}="${escapeXml(value).replace(/"/g, "&quot;")}"`;
+  for (const [name, value] of Object.entries(attributes))
+    text += ` ${name}="${escapeXml(value).replace(/"/g, "&quot;")}"`;
   return text;
 }
 

@@ -5,7 +5,13 @@ import { controlValue } from "../../marc/record.ts";
 import type { HarvestContext, HarvestPage } from "../types.ts";
 import type { OaiCheckpoint } from "./checkpoint.ts";
 import { OaiClient } from "./client.ts";
-import { OaiError, OaiHttpError, OaiProtocolError, OaiResponseTooLargeError, OaiTimeoutError } from "./errors.ts";
+import {
+  OaiError,
+  OaiHttpError,
+  OaiProtocolError,
+  OaiResponseTooLargeError,
+  OaiTimeoutError,
+} from "./errors.ts";
 import { OaiPmhSource, type OaiPmhSourceOptions } from "./oai-source.ts";
 import { parseRetryAfter } from "./retry.ts";
 import { startTestServer, sendXml, type Handler, type TestServer } from "./test-support/http-server.ts";
@@ -42,12 +48,17 @@ async function serve(handler: Handler): Promise<TestServer> {
 
 async function harvest(source: OaiPmhSource, context: Partial<HarvestContext> = {}): Promise<HarvestPage[]> {
   const pages: HarvestPage[] = [];
-  for await (const page of source.pages({ mode: "full", resumeFrom: null, lastSuccessAt: null, ...context })) pages.push(page);
+  for await (const page of source.pages({ mode: "full", resumeFrom: null, lastSuccessAt: null, ...context }))
+    pages.push(page);
   return pages;
 }
 
 const ids = (pages: HarvestPage[]): string[] =>
-  pages.flatMap((p) => p.records).map((r) => (r.kind === "upsert" ? controlValue(r.record, "001")! : r.kind === "delete" ? r.localId : "rejected"));
+  pages
+    .flatMap((p) => p.records)
+    .map((r) =>
+      r.kind === "upsert" ? controlValue(r.record, "001")! : r.kind === "delete" ? r.localId : "rejected",
+    );
 
 describe("Retry-After", () => {
   it("parses delta-seconds and HTTP-dates", () => {
@@ -65,7 +76,11 @@ describe("Retry-After", () => {
       sendXml(response, listRecords(numbered(1, 2)));
     });
     const started = Date.now();
-    const pages = await harvest(new OaiPmhSource(options({ retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5_000, jitter: 0 } })));
+    const pages = await harvest(
+      new OaiPmhSource(
+        options({ retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5_000, jitter: 0 } }),
+      ),
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(ids(pages)).toEqual(["oai:x:1", "oai:x:2"]);
     expect(warnings.join("\n")).toMatch(/HTTP 503/);
@@ -74,7 +89,10 @@ describe("Retry-After", () => {
   it("503 + Retry-After as an HTTP-date far away is capped", async () => {
     let calls = 0;
     await serve((_q, response) => {
-      if (calls++ < 2) return sendXml(response, "busy", 503, { "retry-after": new Date(Date.now() + 3_600_000).toUTCString() });
+      if (calls++ < 2)
+        return sendXml(response, "busy", 503, {
+          "retry-after": new Date(Date.now() + 3_600_000).toUTCString(),
+        });
       sendXml(response, listRecords(numbered(1, 1)));
     });
     const started = Date.now();
@@ -119,7 +137,9 @@ describe("network faults", () => {
       response.write(listRecords(numbered(1, 3)).slice(0, 200)); // then nothing
     });
     const started = Date.now();
-    const error = await harvest(new OaiPmhSource(options({ retry: { attempts: 1 }, http: { idleTimeoutMs: 150 } }))).catch((e: unknown) => e);
+    const error = await harvest(
+      new OaiPmhSource(options({ retry: { attempts: 1 }, http: { idleTimeoutMs: 150 } })),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OaiTimeoutError);
     expect((error as Error).message).toMatch(/sent nothing for 150 ms/);
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -136,7 +156,9 @@ describe("network faults", () => {
       }, 20);
     });
     const error = await harvest(
-      new OaiPmhSource(options({ retry: { attempts: 1 }, http: { idleTimeoutMs: 1_000, requestTimeoutMs: 300 } })),
+      new OaiPmhSource(
+        options({ retry: { attempts: 1 }, http: { idleTimeoutMs: 1_000, requestTimeoutMs: 300 } }),
+      ),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OaiTimeoutError);
     expect((error as Error).message).toMatch(/within 300 ms/);
@@ -144,13 +166,17 @@ describe("network faults", () => {
 
   it("a response over maxResponseBytes fails clearly", async () => {
     await serve((_q, response) => sendXml(response, listRecords(numbered(1, 200))));
-    const error = await harvest(new OaiPmhSource(options({ http: { maxResponseBytes: 10_000 } }))).catch((e: unknown) => e);
+    const error = await harvest(new OaiPmhSource(options({ http: { maxResponseBytes: 10_000 } }))).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(OaiResponseTooLargeError);
     expect((error as Error).message).toMatch(/maxResponseBytes/);
   });
 
   it("gzip-encoded responses are decoded", async () => {
-    await serve((_q, response) => sendXml(response, gzipSync(listRecords(numbered(1, 5))), 200, { "content-encoding": "gzip" }));
+    await serve((_q, response) =>
+      sendXml(response, gzipSync(listRecords(numbered(1, 5))), 200, { "content-encoding": "gzip" }),
+    );
     const pages = await harvest(new OaiPmhSource(options()));
     expect(pages[0]!.records).toHaveLength(5);
   });
@@ -161,7 +187,12 @@ describe("network faults", () => {
     const source = new OaiPmhSource(options());
     const pages: HarvestPage[] = [];
     const error = await (async () => {
-      for await (const page of source.pages({ mode: "full", resumeFrom: null, lastSuccessAt: null, signal: controller.signal })) {
+      for await (const page of source.pages({
+        mode: "full",
+        resumeFrom: null,
+        lastSuccessAt: null,
+        signal: controller.signal,
+      })) {
         pages.push(page);
         controller.abort();
       }
@@ -173,7 +204,9 @@ describe("network faults", () => {
 
 describe("bad XML", () => {
   it("malformed XML is a protocol error and is not retried", async () => {
-    await serve((_q, response) => sendXml(response, `${listRecords(numbered(1, 2)).slice(0, -12)}</ListRecords></OAI>`));
+    await serve((_q, response) =>
+      sendXml(response, `${listRecords(numbered(1, 2)).slice(0, -12)}</ListRecords></OAI>`),
+    );
     const error = await harvest(new OaiPmhSource(options())).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OaiProtocolError);
     expect((error as Error).message).toMatch(/not well-formed/);
@@ -207,7 +240,11 @@ describe("bad XML", () => {
     );
     const [page] = await harvest(new OaiPmhSource(options()));
     expect(page!.records.map((r) => r.kind)).toEqual(["upsert", "rejected", "delete", "delete"]);
-    expect(page!.records[1]).toMatchObject({ localId: "oai:x:2", reason: expect.stringMatching(/datafield/) as unknown, raw: expect.stringContaining("no tag") as unknown });
+    expect(page!.records[1]).toMatchObject({
+      localId: "oai:x:2",
+      reason: expect.stringMatching(/datafield/) as unknown,
+      raw: expect.stringContaining("no tag") as unknown,
+    });
     expect(page!.records[2]).toMatchObject({ kind: "delete", localId: "oai:x:3" }); // leader/05 = d
     const upsert = page!.records[0]!;
     if (upsert.kind !== "upsert") throw new Error("expected an upsert");
@@ -243,12 +280,25 @@ describe("OAI errors and list control", () => {
       responseDate: "2024-06-01T00:00:00Z",
       recordsSeen: 10,
     };
-    const pages = await harvest(new OaiPmhSource(options({ metadataPrefix: "marc21", set: "books" })), { resumeFrom });
+    const pages = await harvest(new OaiPmhSource(options({ metadataPrefix: "marc21", set: "books" })), {
+      resumeFrom,
+    });
     const restart = server!.requests[1]!;
-    expect(Object.fromEntries(restart.searchParams)).toEqual({ verb: "ListRecords", metadataPrefix: "marc21", set: "books", from: "2024-01-01" });
+    expect(Object.fromEntries(restart.searchParams)).toEqual({
+      verb: "ListRecords",
+      metadataPrefix: "marc21",
+      set: "books",
+      from: "2024-01-01",
+    });
     expect(ids(pages)).toEqual(["oai:x:1", "oai:x:2", "oai:x:3", "oai:x:4"]);
     expect(pages[0]!.expectedTotal).toBe(4);
-    expect(pages[1]!.checkpoint).toEqual({ ...resumeFrom, resumptionToken: null, highestDatestamp: "2024-01-05", responseDate: "2024-06-02T00:00:00Z", recordsSeen: 14 });
+    expect(pages[1]!.checkpoint).toEqual({
+      ...resumeFrom,
+      resumptionToken: null,
+      highestDatestamp: "2024-01-05",
+      responseDate: "2024-06-02T00:00:00Z",
+      recordsSeen: 14,
+    });
     expect(warnings.join("\n")).toMatch(/badResumptionToken; restarting the list from 2024-01-01/);
   });
 
@@ -257,7 +307,16 @@ describe("OAI errors and list control", () => {
       expect(url.searchParams.get("resumptionToken")).toBe("t7");
       sendXml(response, listRecords(numbered(7, 1)));
     });
-    const resumeFrom = { set: null, metadataPrefix: "marcxml", from: null, until: null, resumptionToken: "t7", highestDatestamp: null, responseDate: null, recordsSeen: 6 };
+    const resumeFrom = {
+      set: null,
+      metadataPrefix: "marcxml",
+      from: null,
+      until: null,
+      resumptionToken: "t7",
+      highestDatestamp: null,
+      responseDate: null,
+      recordsSeen: 6,
+    };
     const pages = await harvest(new OaiPmhSource(options()), { resumeFrom });
     expect(pages[0]!.records[0]!.position).toBe(6);
   });
@@ -273,7 +332,12 @@ describe("OAI errors and list control", () => {
   it("empty pages whose token never changes end the list", async () => {
     let n = 0;
     await serve((_q, response, url) =>
-      sendXml(response, url.searchParams.has("resumptionToken") ? listRecords([], "stuck") : listRecords(numbered(1, 1), `t${n++}`)),
+      sendXml(
+        response,
+        url.searchParams.has("resumptionToken")
+          ? listRecords([], "stuck")
+          : listRecords(numbered(1, 1), `t${n++}`),
+      ),
     );
     const pages = await harvest(new OaiPmhSource(options()));
     expect(pages.map((p) => p.records.length)).toEqual([1, 0, 0]);
@@ -281,17 +345,33 @@ describe("OAI errors and list control", () => {
 
   it("incremental: from = last success in the repository's granularity", async () => {
     await serve((_q, response, url) =>
-      sendXml(response, url.searchParams.get("verb") === "Identify" ? identifyXml("YYYY-MM-DD") : oaiErrorXml("noRecordsMatch")),
+      sendXml(
+        response,
+        url.searchParams.get("verb") === "Identify"
+          ? identifyXml("YYYY-MM-DD")
+          : oaiErrorXml("noRecordsMatch"),
+      ),
     );
-    const pages = await harvest(new OaiPmhSource(options()), { mode: "incremental", lastSuccessAt: "2024-06-01T23:59:59.999Z" });
+    const pages = await harvest(new OaiPmhSource(options()), {
+      mode: "incremental",
+      lastSuccessAt: "2024-06-01T23:59:59.999Z",
+    });
     expect(server!.requests[1]!.searchParams.get("from")).toBe("2024-06-01");
     expect(pages).toHaveLength(1);
     expect(pages[0]!.records).toEqual([]);
     await server!.close();
     await serve((_q, response, url) =>
-      sendXml(response, url.searchParams.get("verb") === "Identify" ? identifyXml("YYYY-MM-DDThh:mm:ssZ") : oaiErrorXml("noRecordsMatch")),
+      sendXml(
+        response,
+        url.searchParams.get("verb") === "Identify"
+          ? identifyXml("YYYY-MM-DDThh:mm:ssZ")
+          : oaiErrorXml("noRecordsMatch"),
+      ),
     );
-    await harvest(new OaiPmhSource(options()), { mode: "incremental", lastSuccessAt: "2024-06-01T23:59:59.999Z" });
+    await harvest(new OaiPmhSource(options()), {
+      mode: "incremental",
+      lastSuccessAt: "2024-06-01T23:59:59.999Z",
+    });
     expect(server!.requests[1]!.searchParams.get("from")).toBe("2024-06-01T23:59:59Z");
   });
 

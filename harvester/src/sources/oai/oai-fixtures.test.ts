@@ -70,9 +70,21 @@ describe.skipIf(!present)("OAI-PMH fixtures from other projects", () => {
     ]);
     // Page 4: a deleted header whose identifier and datestamp are missing → rejected, not lost.
     expect(kinds(pages[3]!.records)).toEqual(["rejected", "upsert"]);
-    expect(pages[0]!.records[0]).toMatchObject({ kind: "delete", localId: "oai:test.example.com:1585310", datestamp: "2011-07-18T16:31:00Z" });
-    expect(pages[3]!.checkpoint).toMatchObject({ resumptionToken: null, highestDatestamp: "2011-07-18T16:31:00Z" });
-    expect(requests.map((u) => u.searchParams.get("resumptionToken"))).toEqual([null, "ListRecords2.xml", "ListRecords3.xml", "ListRecords4.xml"]);
+    expect(pages[0]!.records[0]).toMatchObject({
+      kind: "delete",
+      localId: "oai:test.example.com:1585310",
+      datestamp: "2011-07-18T16:31:00Z",
+    });
+    expect(pages[3]!.checkpoint).toMatchObject({
+      resumptionToken: null,
+      highestDatestamp: "2011-07-18T16:31:00Z",
+    });
+    expect(requests.map((u) => u.searchParams.get("resumptionToken"))).toEqual([
+      null,
+      "ListRecords2.xml",
+      "ListRecords3.xml",
+      "ListRecords4.xml",
+    ]);
     expect(requests[0]!.searchParams.get("metadataPrefix")).toBe("oai_dc");
 
     // Dublin Core → minimal MARC.
@@ -143,15 +155,23 @@ describe.skipIf(!present)("OAI-PMH fixtures from other projects", () => {
   it("vufindharvest: Alma marc21 page of 100 MARCXML records; OAI id becomes 001, the bib id a 035", async () => {
     const { baseUrl } = await serve("vufindharvest/marc.xml");
     const client = new OaiClient({ baseUrl, ...fast });
-    const page = await client.listRecordsPage({ metadataPrefix: "marc21", set: "TESTING_DIGI_TEST" }, (r) => r);
+    const page = await client.listRecordsPage(
+      { metadataPrefix: "marc21", set: "TESTING_DIGI_TEST" },
+      (r) => r,
+    );
     client.close();
     expect(page.items).toHaveLength(100);
     expect(page.token?.value).toBe("fakeresumptiontoken");
     expect(page.items.every((r) => r.metadata?.format === "marc" && r.metadata.parsed.ok)).toBe(true);
-    expect(page.items[0]!.header).toMatchObject({ identifier: "oai:urm_publish:9925821506101791", setSpecs: ["TESTING_DIGI_TEST", "TESTING_DIGI"] });
+    expect(page.items[0]!.header).toMatchObject({
+      identifier: "oai:urm_publish:9925821506101791",
+      setSpecs: ["TESTING_DIGI_TEST", "TESTING_DIGI"],
+    });
 
     await server!.close();
-    const { baseUrl: chained } = await serve("vufindharvest/marc.xml", { fakeresumptiontoken: "mod-reservoir/oai-response-2.xml" });
+    const { baseUrl: chained } = await serve("vufindharvest/marc.xml", {
+      fakeresumptiontoken: "mod-reservoir/oai-response-2.xml",
+    });
     const pages = await harvest(new OaiPmhSource({ baseUrl: chained, metadataPrefix: "marc21", ...fast }));
     expect(pages.map((p) => p.records.length)).toEqual([100, 0]); // the continuation answers noRecordsMatch
     const record = upserts(pages)[0]!;
@@ -185,17 +205,26 @@ describe.skipIf(!present)("OAI-PMH fixtures from other projects", () => {
     expect(pages).toHaveLength(1);
     expect(pages[0]!.records).toHaveLength(162);
     expect(new Set(kinds(pages[0]!.records))).toEqual(new Set(["rejected"]));
-    expect(pages[0]!.records[0]).toMatchObject({ reason: expect.stringContaining("unsupported metadata <nsdl_dc>") as unknown });
+    expect(pages[0]!.records[0]).toMatchObject({
+      reason: expect.stringContaining("unsupported metadata <nsdl_dc>") as unknown,
+    });
   });
 
   it("pyoai: a real DSpace oai_dc ListRecords page and Identify", async () => {
     server = await startTestServer((_request, response, url) => {
       const verb = url.searchParams.get("verb");
-      sendXml(response, fixture(verb === "Identify" ? "pyoai/fake1-00001-Identify.xml" : "pyoai/fake1-00005-ListRecords.xml"));
+      sendXml(
+        response,
+        fixture(verb === "Identify" ? "pyoai/fake1-00001-Identify.xml" : "pyoai/fake1-00005-ListRecords.xml"),
+      );
     });
     const source = new OaiPmhSource({ baseUrl: server.baseUrl, metadataPrefix: "oai_dc", ...fast });
     const pages: HarvestPage[] = [];
-    for await (const page of source.pages({ mode: "incremental", resumeFrom: null, lastSuccessAt: "2003-04-10T00:00:00.000Z" })) {
+    for await (const page of source.pages({
+      mode: "incremental",
+      resumeFrom: null,
+      lastSuccessAt: "2003-04-10T00:00:00.000Z",
+    })) {
       pages.push(page);
     }
     expect(server.requests[0]!.searchParams.get("verb")).toBe("Identify");
@@ -205,13 +234,19 @@ describe.skipIf(!present)("OAI-PMH fixtures from other projects", () => {
   });
 
   it("mod-reservoir: POD marc21 page with a deleted header and 3 MARC records", async () => {
-    const { baseUrl } = await serve("mod-reservoir/oai-response-1.xml", { MzM5OzE7Ozt2MS4w: "mod-reservoir/oai-response-2.xml" });
+    const { baseUrl } = await serve("mod-reservoir/oai-response-1.xml", {
+      MzM5OzE7Ozt2MS4w: "mod-reservoir/oai-response-2.xml",
+    });
     const pages = await harvest(new OaiPmhSource({ baseUrl, metadataPrefix: "marc21", set: "339", ...fast }));
     expect(pages.map((p) => kinds(p.records))).toEqual([["delete", "upsert", "upsert", "upsert"], []]);
     expect(pages[0]!.records[0]).toMatchObject({ kind: "delete", localId: "998212783503681" });
     const first = upserts(pages)[0]!;
     expect(controlValue(first, "001")).toBe("9977919382003681"); // OAI id equals the bib id: no 035 added
-    expect(pages[1]!.checkpoint).toMatchObject({ set: "339", resumptionToken: null, highestDatestamp: "2022-05-03" });
+    expect(pages[1]!.checkpoint).toMatchObject({
+      set: "339",
+      resumptionToken: null,
+      highestDatestamp: "2022-05-03",
+    });
   });
 
   it("mod-reservoir: adversarial duplicates and mixed content", async () => {
@@ -219,12 +254,25 @@ describe.skipIf(!present)("OAI-PMH fixtures from other projects", () => {
     const client = new OaiClient({ baseUrl, ...fast });
     const page = await client.listRecordsPage({ metadataPrefix: "marc21" }, (r) => r);
     expect(page.items).toHaveLength(1);
-    expect(page.items[0]!.header).toMatchObject({ identifier: "998212783503681", datestamp: "2022-05-03", deleted: true });
+    expect(page.items[0]!.header).toMatchObject({
+      identifier: "998212783503681",
+      datestamp: "2022-05-03",
+      deleted: true,
+    });
     expect(page.token?.value).toBe("MzM5OzE7Ozt2MS4w");
     await server!.close();
-    server = await startTestServer((_q, response) => sendXml(response, fixture("mod-reservoir/oai-response-4.xml")));
-    const ids = await new OaiClient({ baseUrl: server.baseUrl, ...fast }).listIdentifiersPage({ metadataPrefix: "marc21" });
-    expect(ids.items.map((h) => h.identifier)).toEqual(["998212783503681", "9977919382003681", "9977924842403681", "9977648149503681"]);
+    server = await startTestServer((_q, response) =>
+      sendXml(response, fixture("mod-reservoir/oai-response-4.xml")),
+    );
+    const ids = await new OaiClient({ baseUrl: server.baseUrl, ...fast }).listIdentifiersPage({
+      metadataPrefix: "marc21",
+    });
+    expect(ids.items.map((h) => h.identifier)).toEqual([
+      "998212783503681",
+      "9977919382003681",
+      "9977924842403681",
+      "9977648149503681",
+    ]);
     expect(ids.items[0]!.deleted).toBe(true);
     client.close();
   });
@@ -245,19 +293,39 @@ describe.skipIf(!present)("OAI-PMH fixtures from other projects", () => {
     for (const r of all) {
       if (r.header.deleted) continue; // the expected file filters deleted records
       const parsed = r.metadata?.format === "marc" ? r.metadata.parsed : undefined;
-      got.push({ identifier: r.header.identifier, datestamp: r.header.datestamp, record: parsed?.ok ? parsed.record : undefined });
+      got.push({
+        identifier: r.header.identifier,
+        datestamp: r.header.datestamp,
+        record: parsed?.ok ? parsed.record : undefined,
+      });
     }
     type Expected = Array<{
       header: { identifier: string; datestamp: string };
-      metadata: { leader: string; fields: Array<{ tag: string; value?: string; ind1?: string; ind2?: string; subfields?: Array<{ code: string; value: string }> }> };
+      metadata: {
+        leader: string;
+        fields: Array<{
+          tag: string;
+          value?: string;
+          ind1?: string;
+          ind2?: string;
+          subfields?: Array<{ code: string; value: string }>;
+        }>;
+      };
     }>;
-    const expected = JSON.parse(fixture("natlibfi-oai-pmh-client-js/case05-expected-records.json").toString()) as Expected;
+    const expected = JSON.parse(
+      fixture("natlibfi-oai-pmh-client-js/case05-expected-records.json").toString(),
+    ) as Expected;
     expect(got.map((g) => g.identifier)).toEqual(expected.map((e) => e.header.identifier));
     expect(got.map((g) => g.datestamp)).toEqual(expected.map((e) => e.header.datestamp));
     got.forEach((g, i) => {
       const want = expected[i]!.metadata.fields.map((f) =>
         f.subfields
-          ? { tag: f.tag, ind1: f.ind1 ?? " ", ind2: f.ind2 ?? " ", subfields: f.subfields.map((s) => [s.code, s.value]) }
+          ? {
+              tag: f.tag,
+              ind1: f.ind1 ?? " ",
+              ind2: f.ind2 ?? " ",
+              subfields: f.subfields.map((s) => [s.code, s.value]),
+            }
           : { tag: f.tag, value: f.value },
       );
       expect(g.record?.fields).toEqual(want);
@@ -267,7 +335,12 @@ describe.skipIf(!present)("OAI-PMH fixtures from other projects", () => {
   it("melinda: ListRecords first page with a token, then badResumptionToken → restart from `from`, bounded", async () => {
     const { baseUrl, requests } = await serve("melinda-oai-pmh-provider/ListRecords-011.xml", {});
     const warnings: string[] = [];
-    const source = new OaiPmhSource({ baseUrl, maxRestarts: 2, ...fast, logger: { warn: (m) => warnings.push(m) } });
+    const source = new OaiPmhSource({
+      baseUrl,
+      maxRestarts: 2,
+      ...fast,
+      logger: { warn: (m) => warnings.push(m) },
+    });
     const error = await harvest(source).catch((e: unknown) => e);
     expect((error as OaiError).code).toBe("badResumptionToken");
     // first list + 2 restarts, each: page 1 then the bad token
@@ -295,7 +368,9 @@ describe.skipIf(!present)("OAI-PMH fixtures from other projects", () => {
       const client = new OaiClient({ baseUrl, ...fast });
       const none = await client.listRecordsPage({ metadataPrefix: "oai_dc", from: "2030-01-01" }, (r) => r);
       expect(none).toMatchObject({ items: [], noRecordsMatch: true });
-      const badPrefix = await client.listRecordsPage({ metadataPrefix: "XXX" }, (r) => r).catch((e: unknown) => e);
+      const badPrefix = await client
+        .listRecordsPage({ metadataPrefix: "XXX" }, (r) => r)
+        .catch((e: unknown) => e);
       expect(badPrefix).toBeInstanceOf(OaiError);
       expect((badPrefix as OaiError).httpStatus).toBe(422);
       // Zenodo answers an unknown set with 422 noRecordsMatch, which is an empty success.

@@ -30,7 +30,11 @@ beforeAll(async () => {
   try {
     await makePeerTestData(data);
     // Datestamps are load times, so an incremental harvest sees exactly what changed after it.
-    peer = await startOaiProvider({ marcFiles: [path.join(data, "peer.xml")], pageSize: 10, datestamp: "now" });
+    peer = await startOaiProvider({
+      marcFiles: [path.join(data, "peer.xml")],
+      pageSize: 10,
+      datestamp: "now",
+    });
   } catch (error) {
     if (CI || !(error instanceof OaiProviderUnavailableError)) throw error;
     unavailable = error.message;
@@ -45,7 +49,8 @@ afterAll(async () => {
 
 async function harvest(source: OaiPmhSource, context: Partial<HarvestContext>): Promise<HarvestPage[]> {
   const pages: HarvestPage[] = [];
-  for await (const page of source.pages({ mode: "full", resumeFrom: null, lastSuccessAt: null, ...context })) pages.push(page);
+  for await (const page of source.pages({ mode: "full", resumeFrom: null, lastSuccessAt: null, ...context }))
+    pages.push(page);
   return pages;
 }
 
@@ -59,11 +64,20 @@ describe("OAI-PMH against the Catmandu/Dancer provider", () => {
     const client = new OaiClient({ baseUrl: peer.baseUrl });
     const identify = await client.identify();
     expect(identify).toMatchObject({ granularity: "YYYY-MM-DDThh:mm:ssZ", deletedRecord: "persistent" });
-    expect((await client.listMetadataFormats()).map((f) => f.metadataPrefix).sort()).toEqual(["marc21", "marcxml", "oai_dc"]);
-    expect((await client.listSets()).map((s) => s.setSpec)).toEqual(expect.arrayContaining(["MAIN", "BRANCH"]));
+    expect((await client.listMetadataFormats()).map((f) => f.metadataPrefix).sort()).toEqual([
+      "marc21",
+      "marcxml",
+      "oai_dc",
+    ]);
+    expect((await client.listSets()).map((s) => s.setSpec)).toEqual(
+      expect.arrayContaining(["MAIN", "BRANCH"]),
+    );
     const error = await client.listRecordsPage({ metadataPrefix: "nope" }, (r) => r).catch((e: unknown) => e);
     expect((error as OaiError).code).toBe("cannotDisseminateFormat");
-    const none = await client.listRecordsPage({ metadataPrefix: "marc21", from: "2999-01-01T00:00:00Z" }, (r) => r);
+    const none = await client.listRecordsPage(
+      { metadataPrefix: "marc21", from: "2999-01-01T00:00:00Z" },
+      (r) => r,
+    );
     expect(none).toMatchObject({ items: [], noRecordsMatch: true });
     client.close();
   });
@@ -77,12 +91,18 @@ describe("OAI-PMH against the Catmandu/Dancer provider", () => {
     expect(full.map((p) => p.records.length)).toEqual([10, 10, 5]);
     const records = all(full);
     expect(records.every((r) => r.kind === "upsert")).toBe(true);
-    expect(new Set(records.map(localIdOf))).toEqual(new Set(Array.from({ length: 25 }, (_, i) => `oai:peer.test:peer${String(i + 1).padStart(4, "0")}`)));
+    expect(new Set(records.map(localIdOf))).toEqual(
+      new Set(Array.from({ length: 25 }, (_, i) => `oai:peer.test:peer${String(i + 1).padStart(4, "0")}`)),
+    );
     const first = records.find((r) => localIdOf(r) === "oai:peer.test:peer0001");
     if (first?.kind !== "upsert") throw new Error("peer0001 missing");
     expect(dataFields(first.record, "952").length).toBeGreaterThan(0); // holdings come through
     expect(dataFields(first.record, "035").map((f) => firstSubfield(f, "a"))).toContain("(XX-PEER)peer0001");
-    expect(full[2]!.checkpoint).toMatchObject({ resumptionToken: null, metadataPrefix: "marc21", from: null });
+    expect(full[2]!.checkpoint).toMatchObject({
+      resumptionToken: null,
+      metadataPrefix: "marc21",
+      from: null,
+    });
     expect(full[0]!.checkpoint.resumptionToken).toBeTruthy();
 
     await sleep(1_100);
@@ -91,7 +111,11 @@ describe("OAI-PMH against the Catmandu/Dancer provider", () => {
 
     const incremental = await harvest(source, { mode: "incremental", lastSuccessAt: fullStart });
     const changes = all(incremental);
-    const byKind = (kind: string): string[] => changes.filter((r) => r.kind === kind).map((r) => localIdOf(r)!).sort();
+    const byKind = (kind: string): string[] =>
+      changes
+        .filter((r) => r.kind === kind)
+        .map((r) => localIdOf(r)!)
+        .sort();
     expect(byKind("upsert")).toEqual(["oai:peer.test:peer0001", "oai:peer.test:peer0100"]);
     expect(byKind("delete")).toEqual(["oai:peer.test:peer0002", "oai:peer.test:peer0003"]);
     expect(byKind("rejected")).toEqual([]);

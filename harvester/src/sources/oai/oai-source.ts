@@ -36,7 +36,9 @@ export class OaiPmhSource implements HarvestSource {
   constructor(private readonly options: OaiPmhSourceOptions) {
     this.metadataPrefix = options.metadataPrefix ?? "marcxml";
     this.set = options.set ?? null;
-    this.logger = options.logger ?? { warn: (message) => console.warn(`[oai ${options.baseUrl}] ${message}`) };
+    this.logger = options.logger ?? {
+      warn: (message) => console.warn(`[oai ${options.baseUrl}] ${message}`),
+    };
   }
 
   async *pages(context: HarvestContext): AsyncIterable<HarvestPage> {
@@ -50,7 +52,8 @@ export class OaiPmhSource implements HarvestSource {
 
   private async *harvest(client: OaiClient, context: HarvestContext): AsyncGenerator<HarvestPage> {
     const resumed = readOaiCheckpoint(context.resumeFrom, this.metadataPrefix, this.set);
-    if (context.resumeFrom && !resumed) this.logger.warn("saved checkpoint is not for this prefix/set; starting over");
+    if (context.resumeFrom && !resumed)
+      this.logger.warn("saved checkpoint is not for this prefix/set; starting over");
     if (resumed && !resumed.resumptionToken) return; // that list was complete
     let state: OaiCheckpoint = resumed ?? {
       set: this.set,

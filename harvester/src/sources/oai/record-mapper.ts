@@ -17,7 +17,12 @@ export function toHarvestRecord(record: OaiRecord, position: number): HarvestRec
   const localId = header.identifier;
   const datestamp = header.datestamp || undefined;
   if (!localId) {
-    return { kind: "rejected", position, reason: "OAI record header without an identifier", raw: raw(record) };
+    return {
+      kind: "rejected",
+      position,
+      reason: "OAI record header without an identifier",
+      raw: raw(record),
+    };
   }
   if (header.deleted) return { kind: "delete", position, localId, datestamp };
   if (!metadata) return { kind: "rejected", position, localId, reason: "OAI record without <metadata>" };
@@ -29,7 +34,12 @@ export function toHarvestRecord(record: OaiRecord, position: number): HarvestRec
       return { kind: "upsert", position, record: withOaiIdentifier(parsed.record, localId), datestamp };
     }
     case "dc":
-      return { kind: "upsert", position, record: withOaiIdentifier(dublinCoreToMarc(metadata.dc), localId), datestamp };
+      return {
+        kind: "upsert",
+        position,
+        record: withOaiIdentifier(dublinCoreToMarc(metadata.dc), localId),
+        datestamp,
+      };
     case "unsupported":
       return {
         kind: "rejected",

@@ -33,7 +33,12 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 }
 
 /** Delay before retry number `retry` (1-based) after `error`, with cap and jitter. */
-export function retryDelay(error: unknown, retry: number, options: RetryOptions, random = Math.random): number {
+export function retryDelay(
+  error: unknown,
+  retry: number,
+  options: RetryOptions,
+  random = Math.random,
+): number {
   const retryAfter = error instanceof OaiHttpError ? error.retryAfterMs : undefined;
   const base =
     retryAfter !== undefined

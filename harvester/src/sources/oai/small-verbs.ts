@@ -77,7 +77,10 @@ export class ChildTextCollector implements XmlEventHandler {
   }
 }
 
-export function toIdentify(values: Record<string, string[]>, responseDate: string | undefined): IdentifyResponse {
+export function toIdentify(
+  values: Record<string, string[]>,
+  responseDate: string | undefined,
+): IdentifyResponse {
   const one = (name: string): string => values[name]?.[0] ?? "";
   const granularity = one("granularity");
   return {

@@ -26,7 +26,10 @@ const ENTITY_DECLARATION = /<!ENTITY/i;
  * Throws OaiProtocolError for XML that is not well-formed, and OaiNetworkError (retryable) when
  * the stream ends before the root element closes — a transfer cut short.
  */
-export async function parseXmlStream(body: AsyncIterable<Uint8Array>, handler: XmlEventHandler): Promise<void> {
+export async function parseXmlStream(
+  body: AsyncIterable<Uint8Array>,
+  handler: XmlEventHandler,
+): Promise<void> {
   const parser = new SaxesParser({ xmlns: false });
   const decoder = new XmlTextDecoder();
   let error: string | undefined;
@@ -59,7 +62,9 @@ export async function parseXmlStream(body: AsyncIterable<Uint8Array>, handler: X
     if (error !== undefined) throw new OaiProtocolError(`response is not well-formed XML: ${error}`);
     if (depth > 0 || rootClosed) prolog = "";
     else if (prolog.length > MAX_PROLOG_CHARS) {
-      throw new OaiProtocolError(`no root element in the first ${MAX_PROLOG_CHARS} characters of the response`);
+      throw new OaiProtocolError(
+        `no root element in the first ${MAX_PROLOG_CHARS} characters of the response`,
+      );
     }
   };
 
@@ -67,7 +72,9 @@ export async function parseXmlStream(body: AsyncIterable<Uint8Array>, handler: X
   feed(decoder.end());
   if (!rootClosed) {
     throw new OaiNetworkError(
-      depth === 0 && prolog.trim() === "" ? "the response was empty" : "the response ended before the XML document was complete",
+      depth === 0 && prolog.trim() === ""
+        ? "the response was empty"
+        : "the response ended before the XML document was complete",
     );
   }
   parser.close();
@@ -78,6 +85,8 @@ export async function parseXmlStream(body: AsyncIterable<Uint8Array>, handler: X
 function refuseEntities(prolog: string): void {
   const doctype = prolog.search(DOCTYPE);
   if (doctype >= 0 && ENTITY_DECLARATION.test(prolog.slice(doctype))) {
-    throw new OaiProtocolError("refused a DOCTYPE that declares entities (possible XML bomb or external entity attack)");
+    throw new OaiProtocolError(
+      "refused a DOCTYPE that declares entities (possible XML bomb or external entity attack)",
+    );
   }
 }

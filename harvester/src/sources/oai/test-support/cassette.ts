@@ -63,7 +63,8 @@ export function readCassette(file: string): Interaction[] {
 /** A scalar starting after "key: ": returns its value and the index of the line after it. */
 function scalar(head: string, lines: string[], start: number, indent: number): [string, number] {
   const style = head.trim();
-  if (style !== "|" && style !== "|-" && style !== ">-" && style !== ">" && style !== "") return [unquote(style), start];
+  if (style !== "|" && style !== "|-" && style !== ">-" && style !== ">" && style !== "")
+    return [unquote(style), start];
   const pad = " ".repeat(indent);
   const block: string[] = [];
   let i = start;

@@ -1,7 +1,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type Handler = (request: http.IncomingMessage, response: http.ServerResponse, url: URL) => void | Promise<void>;
+export type Handler = (
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  url: URL,
+) => void | Promise<void>;
 
 export interface TestServer {
   baseUrl: string;
@@ -35,8 +39,17 @@ export async function startTestServer(handler: Handler): Promise<TestServer> {
 }
 
 /** Sends an XML body with a Content-Length. */
-export function sendXml(response: http.ServerResponse, body: string | Buffer, status = 200, headers: http.OutgoingHttpHeaders = {}): void {
+export function sendXml(
+  response: http.ServerResponse,
+  body: string | Buffer,
+  status = 200,
+  headers: http.OutgoingHttpHeaders = {},
+): void {
   const bytes = typeof body === "string" ? Buffer.from(body) : body;
-  response.writeHead(status, { "content-type": "text/xml; charset=utf-8", "content-length": bytes.length, ...headers });
+  response.writeHead(status, {
+    "content-type": "text/xml; charset=utf-8",
+    "content-length": bytes.length,
+    ...headers,
+  });
   response.end(bytes);
 }

@@ -29,7 +29,11 @@ export function identifyXml(granularity: string): string {
 export function numbered(start: number, count: number): string[] {
   return Array.from({ length: count }, (_, i) => {
     const n = start + i;
-    return oaiRecord(`oai:x:${n}`, `2024-01-${String((n % 28) + 1).padStart(2, "0")}`, marcXml(`rec-${n}`, `Title ${n}`));
+    return oaiRecord(
+      `oai:x:${n}`,
+      `2024-01-${String((n % 28) + 1).padStart(2, "0")}`,
+      marcXml(`rec-${n}`, `Title ${n}`),
+    );
   });
 }
 
