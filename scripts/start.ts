@@ -11,6 +11,7 @@ import { bootstrapAdminFromEnv } from "@interlend/search-api/auth/bootstrap";
 import { cachedLibraryNames } from "@interlend/search-api/library-names";
 import { startApiServer } from "@interlend/search-api/server";
 import { createMeiliSearchBackend } from "@interlend/search-api/services/meili-search-backend";
+import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { harvestDemoConsortium } from "./demo.ts";
 import { ensurePortalBuilt, startPortalServer } from "./portal-server.ts";
@@ -29,12 +30,16 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
 
+  mkdirSync(config.dataDir, { recursive: true });
   const database = openDatabase({ databaseUrl: config.DATABASE_URL, sqlitePath: config.sqlitePath, pgSchema: config.PG_SCHEMA });
   cleanups.push(() => database.close());
   await migrateToLatest(database);
   log(`Database: ${config.dialect === "postgres" ? "PostgreSQL" : `SQLite at ${config.sqlitePath}`}`);
 
-  const meili = await connectMeilisearch(config, log);
+  // Meilisearch's own log lines go to a file beside its data, not into the console.
+  const meiliLog = createWriteStream(path.join(config.dataDir, "meili.log"), { flags: "a" });
+  cleanups.push(async () => void meiliLog.end());
+  const meili = await connectMeilisearch(config, (line) => meiliLog.write(`${line}\n`));
   cleanups.push(() => meili.close());
   await ensureUnionIndex(meili.transport, config.MEILI_INDEX);
   log(`Meilisearch: ${meili.url}${meili.managed ? " (embedded)" : ""}`);

@@ -8,6 +8,8 @@ import { openApiDocument } from "./http/openapi.ts";
 import { HttpProblem, problem, sendProblem } from "./http/problem.ts";
 import { RouteTable } from "./http/route-table.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
+import { copyRoutes } from "./routes/copies.ts";
+import { statsRoutes } from "./routes/stats.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { recordRoutes } from "./routes/records.ts";
 import { searchRoutes } from "./routes/search.ts";
@@ -56,6 +58,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", recordRoutes(deps));
   const routes = new RouteTable(app);
   adminRoutes(routes, deps);
+  for (const mount of [copyRoutes, statsRoutes]) mount(routes, deps);
   const document = openApiDocument(routes.specs, { title: "Interlend API", version: "1" });
   app.get("/v1/openapi.json", (c) => c.json(document));
   app.notFound((c) => sendProblem(c, problem(404, "not-found", "Not found", `No route for ${c.req.method} ${c.req.path}`).problem));

@@ -2,10 +2,12 @@ import type { AppDeps } from "../../app.ts";
 import type { RouteTable } from "../../http/route-table.ts";
 import { adminLibraryRoutes } from "./libraries.ts";
 import { adminRunRoutes } from "./runs.ts";
+import { adminSettingsRoutes } from "./settings.ts";
 import { adminSourceRoutes } from "./sources.ts";
 
 export function adminRoutes(routes: RouteTable, deps: AppDeps): void {
   adminLibraryRoutes(routes, deps);
   adminSourceRoutes(routes, deps);
   adminRunRoutes(routes, deps);
+  adminSettingsRoutes(routes, deps);
 }
