@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 /**
  * Starts the real third-party OAI-PMH data provider (Perl Dancer::Plugin::Catmandu::OAI, see
  * ../shared/peers/oai-provider.sh) for tests, in a temp dir on a free port.
@@ -24,6 +25,12 @@ export const PEERS_DIR =
 const SCRIPT = path.join(PEERS_DIR, "oai-provider.sh");
 
 export class OaiProviderUnavailableError extends Error {}
+
+/**
+ * The peers scripts live in ../shared/peers beside the repo, like the fixtures: a clone without
+ * that folder skips these suites loudly (even in CI), as the fixture-based suites do.
+ */
+export class PeersFolderMissingError extends OaiProviderUnavailableError {}
 
 export interface OaiProviderOptions {
   marcFiles: string[];
@@ -58,6 +65,9 @@ export async function runPeerScript(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<string> {
+  if (!existsSync(script)) {
+    throw new PeersFolderMissingError(`${script} not found: the shared peers folder is absent (set INTERLEND_PEERS to it)`);
+  }
   for (let attempt = 1; ; attempt++) {
     try {
       const { stdout } = await run("bash", [script, ...args], {
