@@ -1,0 +1,118 @@
+/**
+ * `npm run bench:search`: the search API against a generated pod (BENCH_RECORDS, default
+ * 1,000,000), latency (one connection, varied queries) and throughput (50 connections, closed
+ * loop, BENCH_SECONDS default 30), with the same searches sent straight to Meilisearch beside it,
+ * and the ranked-copies route. The last line is one JSON object with the figures.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import type { UnionDocument } from "@interlend/core/meili";
+import { REPO_ROOT } from "@interlend/core";
+import { buildMeiliSearch, searchQuerySchema } from "@interlend/search-api/services/search-query";
+import { Random } from "../generator/prng.ts";
+import { closedLoop } from "./support/load.ts";
+import { BENCH_INDEX, openBenchPod } from "./support/bench-pod.ts";
+import { measureLatency, round, type BenchRequest } from "./support/stats.ts";
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const COUNT = Number(process.env.BENCH_QUERIES ?? 2_000);
+
+async function startApi(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "test/bench/support/api-server.ts"], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    if (line.startsWith("READY ")) {
+      return {
+        url: line.slice(6),
+        async stop() {
+          child.kill("SIGTERM");
+          await once(child, "exit");
+        },
+      };
+    }
+  }
+  throw new Error("the API process exited before it was ready");
+}
+
+async function main() {
+  const pod = await openBenchPod(RECORDS, (line) => console.error(line));
+  const sample = await pod.transport.request<{ results: UnionDocument[] }>("GET", `/indexes/${BENCH_INDEX}/documents?limit=5000`);
+  const docs = sample.results;
+  const random = new Random(7);
+  const words = [...new Set(docs.flatMap((d) => d.title.toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter((w) => w.length > 3))];
+  const isbns = docs.flatMap((d) => d.isbn).slice(0, 2000);
+  const libraries = [...new Set(docs.flatMap((d) => d.libraries))];
+  const formats = [...new Set(docs.map((d) => d.format))];
+
+  /** A varied search: words, an ISBN, filters, sorts — as patrons mix them. */
+  const nextQuery = (): Record<string, string> => {
+    const roll = random.next();
+    if (roll < 0.1 && isbns.length) return { q: random.pick(isbns) };
+    const q = Array.from({ length: random.int(1, 2) }, () => random.pick(words)).join(" ");
+    if (roll < 0.6) return { q };
+    if (roll < 0.75) return { q, library: random.pick(libraries) };
+    if (roll < 0.85) return { q, format: random.pick(formats), available: "true" };
+    if (roll < 0.95) return { q: "", library: random.pick(libraries), sort: "newest" };
+    return { q, yearFrom: "1990", yearTo: "2020" };
+  };
+  const apiRequest = (): BenchRequest => ({ method: "GET", path: `/v1/search?${new URLSearchParams(nextQuery())}` });
+  const meiliRequest = (): BenchRequest => ({
+    method: "POST",
+    path: `/indexes/${BENCH_INDEX}/search`,
+    body: JSON.stringify(buildMeiliSearch(searchQuerySchema.parse(nextQuery()))),
+    headers: { authorization: `Bearer ${pod.masterKey}` },
+  });
+
+  const api = await startApi({ SQLITE_PATH: pod.sqlitePath, MEILI_URL: pod.meiliUrl, MEILI_MASTER_KEY: pod.masterKey, MEILI_INDEX: BENCH_INDEX });
+  try {
+    console.error("latency: API…");
+    const apiLatency = await measureLatency(api.url, apiRequest, COUNT);
+    console.error("latency: Meilisearch direct…");
+    const meiliLatency = await measureLatency(pod.meiliUrl, meiliRequest, COUNT);
+    const busiest = [...docs].sort((a, b) => b.holdingsCount - a.holdingsCount).slice(0, 200);
+    const copiesRequest = (): BenchRequest => {
+      const doc = random.pick(busiest);
+      const borrower = random.pick(libraries.filter((l) => !doc.libraries.includes(l)).concat(libraries[0]!));
+      return { method: "GET", path: `/v1/records/${doc.id}/copies?borrower=${borrower}` };
+    };
+    let copies: { p50: number; p99: number } | undefined;
+    try {
+      console.error("latency: copies…");
+      copies = await measureLatency(api.url, copiesRequest, Math.min(COUNT, 1000), 50);
+    } catch (error) {
+      console.error(`copies route not measured: ${(error as Error).message}`);
+    }
+    console.error(`throughput: API, 50 connections, ${SECONDS} s…`);
+    const apiLoad = await closedLoop(api.url, apiRequest, 50, SECONDS);
+    console.error(`throughput: Meilisearch direct, 50 connections, ${SECONDS} s…`);
+    const meiliLoad = await closedLoop(pod.meiliUrl, meiliRequest, 50, SECONDS);
+    const figures = {
+      records: RECORDS,
+      unionRecords: (await pod.transport.request<{ numberOfDocuments: number }>("GET", `/indexes/${BENCH_INDEX}/stats`)).numberOfDocuments,
+      searchP50Ms: apiLatency.p50,
+      searchP99Ms: apiLatency.p99,
+      searchRps: apiLoad.rps,
+      searchLoadedP99Ms: apiLoad.p99,
+      searchErrors: apiLoad.errors,
+      meiliDirectP50Ms: meiliLatency.p50,
+      meiliDirectP99Ms: meiliLatency.p99,
+      meiliDirectRps: meiliLoad.rps,
+      p50OverDirect: round(apiLatency.p50 / meiliLatency.p50),
+      rpsOverDirect: round(apiLoad.rps / meiliLoad.rps),
+      copiesP50Ms: copies?.p50 ?? null,
+      copiesP99Ms: copies?.p99 ?? null,
+      maxHoldingsPerTitle: busiest[0]?.holdingsCount ?? 0,
+    };
+    console.log(JSON.stringify(figures));
+  } finally {
+    await api.stop();
+    await pod.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
