@@ -21,7 +21,9 @@ export type LendingHistoryDatabase = Database & { lending_history: LendingHistor
 
 /** The same database with the lending_history table in its type. */
 export function withLendingHistory(db: Kysely<Database>): Kysely<LendingHistoryDatabase> {
-  return db.withTables<{ lending_history: LendingHistoryTable }>() as unknown as Kysely<LendingHistoryDatabase>;
+  return db.withTables<{
+    lending_history: LendingHistoryTable;
+  }>() as unknown as Kysely<LendingHistoryDatabase>;
 }
 
 type Column = "id" | "lender" | "borrower" | "requested" | "shipped" | "filled";
@@ -37,8 +39,24 @@ const HEADER_ALIASES: Record<Column, string[]> = {
 };
 
 const FILLED_WORDS: Record<string, boolean> = {
-  "1": true, y: true, yes: true, true: true, filled: true, shipped: true, supplied: true, loaned: true, delivered: true,
-  "0": false, n: false, no: false, false: false, unfilled: false, notsupplied: false, not_supplied: false, declined: false, expired: false,
+  "1": true,
+  y: true,
+  yes: true,
+  true: true,
+  filled: true,
+  shipped: true,
+  supplied: true,
+  loaned: true,
+  delivered: true,
+  "0": false,
+  n: false,
+  no: false,
+  false: false,
+  unfilled: false,
+  notsupplied: false,
+  not_supplied: false,
+  declined: false,
+  expired: false,
 };
 
 export interface LendingHistoryImportRow {
@@ -82,15 +100,23 @@ function parseTimestamp(value: string, what: string): string {
   else if (local) iso = `${local[1]}T${local[2]}Z`;
   else if (/^\d{4}-\d{2}-\d{2}T.+(Z|[+-]\d{2}:?\d{2})$/.test(text)) iso = text;
   const time = iso === undefined ? Number.NaN : Date.parse(iso);
-  if (Number.isNaN(time)) throw new Error(`${what} must be a date (YYYY-MM-DD) or ISO timestamp (got "${text.slice(0, 40)}")`);
+  if (Number.isNaN(time))
+    throw new Error(`${what} must be a date (YYYY-MM-DD) or ISO timestamp (got "${text.slice(0, 40)}")`);
   const normalised = new Date(time).toISOString();
   if (dateOnly && normalised.slice(0, 10) !== text) throw new Error(`${what} ${text} is not a date`);
   return normalised;
 }
 
-function prepareRow(record: CsvRecord, columns: Map<Column, number>, width: number, members: Set<string>, now: number): PreparedRow {
+function prepareRow(
+  record: CsvRecord,
+  columns: Map<Column, number>,
+  width: number,
+  members: Set<string>,
+  now: number,
+): PreparedRow {
   if (record.error) throw new Error(record.error);
-  if (record.fields.length !== width) throw new Error(`expected ${width} fields, found ${record.fields.length}`);
+  if (record.fields.length !== width)
+    throw new Error(`expected ${width} fields, found ${record.fields.length}`);
   const cell = (column: Column): string => {
     const index = columns.get(column);
     return index === undefined ? "" : (record.fields[index] ?? "").trim();
@@ -98,7 +124,8 @@ function prepareRow(record: CsvRecord, columns: Map<Column, number>, width: numb
   const lender = cell("lender").toUpperCase();
   const borrower = cell("borrower").toUpperCase();
   if (!lender) throw new Error("lender is empty");
-  if (!members.has(lender)) throw new Error(`lender ${lender.slice(0, 40)} is not a member code (add the member first)`);
+  if (!members.has(lender))
+    throw new Error(`lender ${lender.slice(0, 40)} is not a member code (add the member first)`);
   if (!borrower) throw new Error("borrower is empty");
   if (borrower.length > 64) throw new Error("borrower code is longer than 64 characters");
   if (lender === borrower) throw new Error("lender and borrower are the same member");
@@ -114,8 +141,10 @@ function prepareRow(record: CsvRecord, columns: Map<Column, number>, width: numb
   const filledRaw = cell("filled");
   let filled: boolean;
   if (filledRaw) {
-    const word = FILLED_WORDS[filledRaw.toLowerCase().replace(/[\s-]/g, "_")] ?? FILLED_WORDS[headerKey(filledRaw)];
-    if (word === undefined) throw new Error(`filled must be yes/no, true/false or 1/0 (got "${filledRaw.slice(0, 40)}")`);
+    const word =
+      FILLED_WORDS[filledRaw.toLowerCase().replace(/[\s-]/g, "_")] ?? FILLED_WORDS[headerKey(filledRaw)];
+    if (word === undefined)
+      throw new Error(`filled must be yes/no, true/false or 1/0 (got "${filledRaw.slice(0, 40)}")`);
     filled = word;
   } else {
     filled = shipped_at !== null;
@@ -126,7 +155,15 @@ function prepareRow(record: CsvRecord, columns: Map<Column, number>, width: numb
   const source_key = id
     ? `id:${lender}:${id}`
     : `row:${lender}|${borrower}|${requested_at}|${shipped_at ?? ""}|${filled ? 1 : 0}`;
-  return { line: record.line, lender_code: lender, borrower_code: borrower, requested_at, shipped_at, filled: filled ? 1 : 0, source_key };
+  return {
+    line: record.line,
+    lender_code: lender,
+    borrower_code: borrower,
+    requested_at,
+    shipped_at,
+    filled: filled ? 1 : 0,
+    source_key,
+  };
 }
 
 const BATCH = 500;
@@ -138,7 +175,10 @@ const BATCH = 500;
  * be outside the pod. Rows already imported (same id, or same fields) are reported as duplicates;
  * every bad row is reported with its reason and never stops the others.
  */
-export async function importLendingHistoryCsv(db: Kysely<Database>, csvText: string): Promise<LendingHistoryImportResult> {
+export async function importLendingHistoryCsv(
+  db: Kysely<Database>,
+  csvText: string,
+): Promise<LendingHistoryImportResult> {
   const result: LendingHistoryImportResult = { imported: 0, duplicates: 0, failed: 0, rows: [] };
   const records = parseCsv(csvText, detectDelimiter(csvText.replace(/^\uFEFF/, "")));
   const [header, ...body] = records;
@@ -153,10 +193,15 @@ export async function importLendingHistoryCsv(db: Kysely<Database>, csvText: str
   });
   const missing = (["lender", "borrower", "requested"] as const).filter((c) => !columns.has(c));
   if (missing.length > 0) {
-    return { ...result, error: `the header row must name the columns ${missing.join(", ")} (found: ${header.fields.join(", ").slice(0, 200)})` };
+    return {
+      ...result,
+      error: `the header row must name the columns ${missing.join(", ")} (found: ${header.fields.join(", ").slice(0, 200)})`,
+    };
   }
 
-  const members = new Set((await db.selectFrom("libraries").select("code").execute()).map((l) => l.code.toUpperCase()));
+  const members = new Set(
+    (await db.selectFrom("libraries").select("code").execute()).map((l) => l.code.toUpperCase()),
+  );
   const now = Date.now();
   const prepared: PreparedRow[] = [];
   const seen = new Set<string>();
@@ -164,13 +209,21 @@ export async function importLendingHistoryCsv(db: Kysely<Database>, csvText: str
     try {
       const row = prepareRow(record, columns, header.fields.length, members, now);
       if (seen.has(row.source_key)) {
-        result.rows.push({ line: row.line, outcome: "duplicate", error: "the same transaction appears earlier in the file" });
+        result.rows.push({
+          line: row.line,
+          outcome: "duplicate",
+          error: "the same transaction appears earlier in the file",
+        });
         continue;
       }
       seen.add(row.source_key);
       prepared.push(row);
     } catch (error) {
-      result.rows.push({ line: record.line, outcome: "error", error: error instanceof Error ? error.message : String(error) });
+      result.rows.push({
+        line: record.line,
+        outcome: "error",
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 

@@ -8,50 +8,66 @@ import type { Database } from "./schema.ts";
  */
 const rankingSettings = z.strictObject({
   /** Multiplies expected days to supply (median turnaround ÷ fill rate). */
-  turnaroundWeight: z.number().min(0).max(1000).default(1),
-  /** Days of penalty per copy lent more than borrowed (RapidILL's "lowest net"). */
-  loadBalanceWeight: z.number().min(0).max(1000).default(0.05),
+  turnaroundWeight: z.number().min(0).max(1000),
+  /** Days of penalty per request lent more than borrowed in the window (RapidILL's "lowest net"): 0.01 = 1 day per 100. */
+  loadBalanceWeight: z.number().min(0).max(1000),
   /** Days of penalty per km between borrower and lender; 0 turns distance off. */
-  distanceWeight: z.number().min(0).max(1000).default(0),
+  distanceWeight: z.number().min(0).max(1000),
   /** Shrinkage strength k: how many requests' worth of weight the pod figure gets. */
-  priorRequests: z.number().min(0).max(10_000).default(10),
+  priorRequests: z.number().min(0).max(10_000),
   /** Days of history the lender figures are computed over. */
-  windowDays: z.number().int().min(1).max(3650).default(90),
+  windowDays: z.number().int().min(1).max(3650),
 });
 
 const requestLimits = z.strictObject({
-  perPatron: z.number().int().min(1).max(10_000).default(10),
-  perMemberDaily: z.number().int().min(1).max(1_000_000).default(500),
+  perPatron: z.number().int().min(1).max(10_000),
+  perMemberDaily: z.number().int().min(1).max(1_000_000),
 });
 
 export const podSettingsSchema = z.strictObject({
-  ranking: rankingSettings.prefault({}),
+  ranking: rankingSettings,
   /** Business hours a lender has to answer before the request moves on (reason `expired`). */
-  responseWindowHours: z.number().int().min(1).max(24 * 60).default(48),
-  requestLimits: requestLimits.prefault({}),
-  /** How long a live availability answer is reused. */
-  liveLookupTtlSeconds: z.number().int().min(0).max(86_400).default(300),
+  responseWindowHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+  requestLimits,
+  /** How long a live availability answer is reused (0 = ask every time). */
+  liveLookupTtlSeconds: z.number().int().min(0).max(86_400),
   /** Days after a request closes before the patron's personal data is removed from it. */
-  patronRetentionDays: z.number().int().min(1).max(3650).default(90),
+  patronRetentionDays: z.number().int().min(1).max(3650),
 });
 
 export type PodSettings = z.infer<typeof podSettingsSchema>;
 export type RankingSettings = PodSettings["ranking"];
 
+export const DEFAULT_POD_SETTINGS: PodSettings = Object.freeze({
+  ranking: Object.freeze({
+    turnaroundWeight: 1,
+    loadBalanceWeight: 0.01,
+    distanceWeight: 0,
+    priorRequests: 10,
+    windowDays: 90,
+  }),
+  responseWindowHours: 48,
+  requestLimits: Object.freeze({ perPatron: 10, perMemberDaily: 500 }),
+  liveLookupTtlSeconds: 300,
+  patronRetentionDays: 90,
+});
+
 /** What PATCH accepts: any subset, nested objects included; unknown keys are refused. */
 export const podSettingsPatchSchema = z.strictObject({
   ranking: rankingSettings.partial().optional(),
-  responseWindowHours: podSettingsSchema.shape.responseWindowHours.unwrap().optional(),
+  responseWindowHours: podSettingsSchema.shape.responseWindowHours.optional(),
   requestLimits: requestLimits.partial().optional(),
-  liveLookupTtlSeconds: podSettingsSchema.shape.liveLookupTtlSeconds.unwrap().optional(),
-  patronRetentionDays: podSettingsSchema.shape.patronRetentionDays.unwrap().optional(),
+  liveLookupTtlSeconds: podSettingsSchema.shape.liveLookupTtlSeconds.optional(),
+  patronRetentionDays: podSettingsSchema.shape.patronRetentionDays.optional(),
 });
 
 export type PodSettingsPatch = z.infer<typeof podSettingsPatchSchema>;
 
 const SETTING_KEYS = Object.keys(podSettingsSchema.shape) as Array<keyof PodSettings>;
-
-export const DEFAULT_POD_SETTINGS: PodSettings = podSettingsSchema.parse({});
 
 export class SettingsError extends Error {
   constructor(
@@ -78,7 +94,11 @@ function deepMerge(base: unknown, patch: unknown): unknown {
 }
 
 async function storedValues(db: Kysely<Database>): Promise<Record<string, unknown>> {
-  const rows = await db.selectFrom("settings").select(["key", "value"]).where("key", "in", SETTING_KEYS).execute();
+  const rows = await db
+    .selectFrom("settings")
+    .select(["key", "value"])
+    .where("key", "in", SETTING_KEYS)
+    .execute();
   const values: Record<string, unknown> = {};
   for (const row of rows) {
     try {
@@ -100,17 +120,18 @@ export async function getPodSettings(db: Kysely<Database>): Promise<PodSettings>
   const settings: Record<string, unknown> = {};
   for (const key of SETTING_KEYS) {
     const field = podSettingsSchema.shape[key];
+    const fallback = DEFAULT_POD_SETTINGS[key];
     const value = stored[key];
-    let parsed = field.safeParse(value);
+    let parsed = field.safeParse(deepMerge(fallback, value));
     if (!parsed.success && isPlainObject(value)) {
       // Keep the nested values that are still valid, drop the others.
-      const partial: Record<string, unknown> = {};
+      const kept: Record<string, unknown> = {};
       for (const [name, inner] of Object.entries(value)) {
-        if (field.safeParse({ [name]: inner }).success) partial[name] = inner;
+        if (field.safeParse(deepMerge(fallback, { [name]: inner })).success) kept[name] = inner;
       }
-      parsed = field.safeParse(partial);
+      parsed = field.safeParse(deepMerge(fallback, kept));
     }
-    settings[key] = parsed.success ? parsed.data : DEFAULT_POD_SETTINGS[key];
+    settings[key] = parsed.success ? parsed.data : structuredClone(fallback);
   }
   return settings as PodSettings;
 }
@@ -126,7 +147,10 @@ export async function updatePodSettings(db: Kysely<Database>, patch: unknown): P
       path: issue.path.join(".") || (issue.code === "unrecognized_keys" ? issue.keys.join(", ") : "(root)"),
       message: issue.message,
     }));
-    throw new SettingsError(`invalid settings: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, issues);
+    throw new SettingsError(
+      `invalid settings: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+      issues,
+    );
   }
   return db.transaction().execute(async (trx) => {
     const current = await getPodSettings(trx);

@@ -1,7 +1,11 @@
 /** Shared factories for the ranking tests: members, titles with copies, and past requests. */
 import type { Kysely } from "kysely";
 import { createLibrary, createSource, type Database, type Library } from "@interlend/db";
-import type { CandidateCopy, LenderFigures, TurnaroundFigures } from "@interlend/search-api/services/ranking/index";
+import type {
+  CandidateCopy,
+  LenderFigures,
+  TurnaroundFigures,
+} from "@interlend/search-api/services/ranking/index";
 
 export const DAY_MS = 86_400_000;
 
@@ -37,7 +41,10 @@ export function copy(libraryId: number, code: string, overrides: Partial<Candida
   };
 }
 
-export function figures(libraryId: number, f: { filled: number; unfilled?: number; median: number | null; lent?: number; borrowed?: number }): LenderFigures {
+export function figures(
+  libraryId: number,
+  f: { filled: number; unfilled?: number; median: number | null; lent?: number; borrowed?: number },
+): LenderFigures {
   const unfilled = f.unfilled ?? 0;
   const answered = f.filled + unfilled;
   return {
@@ -66,7 +73,13 @@ export const POD: TurnaroundFigures = {
   turnaroundSamples: 400,
 };
 
-export const WEIGHTS = { turnaroundWeight: 1, loadBalanceWeight: 0.05, distanceWeight: 0, priorRequests: 10, windowDays: 90 };
+export const WEIGHTS = {
+  turnaroundWeight: 1,
+  loadBalanceWeight: 0.05,
+  distanceWeight: 0,
+  priorRequests: 10,
+  windowDays: 90,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Database rows
@@ -77,15 +90,28 @@ export interface Member {
   sourceId: number;
 }
 
-export async function member(db: Kysely<Database>, code: string, extra: { latitude?: number; longitude?: number; suspendedUntil?: string } = {}): Promise<Member> {
+export async function member(
+  db: Kysely<Database>,
+  code: string,
+  extra: { latitude?: number; longitude?: number; suspendedUntil?: string } = {},
+): Promise<Member> {
   const library = await createLibrary(db, { code, name: `${code} Library`, ...extra });
-  const source = await createSource(db, { libraryId: library.id, name: `${code}-file`, protocol: "file", endpoint: `${code}.mrc` });
+  const source = await createSource(db, {
+    libraryId: library.id,
+    name: `${code}-file`,
+    protocol: "file",
+    endpoint: `${code}.mrc`,
+  });
   return { library, sourceId: source.id };
 }
 
 export async function cluster(db: Kysely<Database>): Promise<number> {
   const now = iso(Date.now());
-  const row = await db.insertInto("clusters").values({ created_at: now, updated_at: now }).returning("id").executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto("clusters")
+    .values({ created_at: now, updated_at: now })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -101,7 +127,13 @@ export interface ItemSpec {
 let nextLocal = 1;
 
 /** One member record in the cluster with its copies. */
-export async function holding(db: Kysely<Database>, clusterId: number, holder: Member, items: ItemSpec[], updatedAt = iso(Date.now())): Promise<number> {
+export async function holding(
+  db: Kysely<Database>,
+  clusterId: number,
+  holder: Member,
+  items: ItemSpec[],
+  updatedAt = iso(Date.now()),
+): Promise<number> {
   const bib = await db
     .insertInto("bib_records")
     .values({
@@ -140,7 +172,16 @@ export async function holding(db: Kysely<Database>, clusterId: number, holder: M
 export async function patron(db: Kysely<Database>, libraryId: number): Promise<number> {
   const row = await db
     .insertInto("patrons")
-    .values({ library_id: libraryId, card_number: `C${Math.random().toString(36).slice(2)}`, name: "Pat", email: null, pin_hash: "x", status: "active", expires_at: null, created_at: iso(Date.now()) })
+    .values({
+      library_id: libraryId,
+      card_number: `C${Math.random().toString(36).slice(2)}`,
+      name: "Pat",
+      email: null,
+      pin_hash: "x",
+      status: "active",
+      expires_at: null,
+      created_at: iso(Date.now()),
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;
@@ -159,7 +200,15 @@ export interface PastRequest {
   turnaroundDays?: number;
 }
 
-type EventRow = { request_id: number; at: string; actor: string; from_state: string | null; to_state: string; lender_library_id: number | null; reason: string | null };
+type EventRow = {
+  request_id: number;
+  at: string;
+  actor: string;
+  from_state: string | null;
+  to_state: string;
+  lender_library_id: number | null;
+  reason: string | null;
+};
 
 function eventsFor(requestId: number, r: PastRequest): EventRow[] {
   const base = { request_id: requestId, actor: "test", reason: null };
@@ -168,13 +217,31 @@ function eventsFor(requestId: number, r: PastRequest): EventRow[] {
     { ...base, at: iso(r.sentAt), from_state: "submitted", to_state: "sent", lender_library_id: r.lender },
   ];
   const answeredAt = iso(r.sentAt + (r.turnaroundDays ?? 1) * DAY_MS);
-  if (r.outcome !== "pending") events.push({ ...base, at: answeredAt, from_state: "sent", to_state: r.outcome, lender_library_id: r.lender });
-  if (r.outcome === "shipped") events.push({ ...base, at: iso(r.sentAt + ((r.turnaroundDays ?? 1) + 3) * DAY_MS), from_state: "shipped", to_state: "received", lender_library_id: r.lender });
+  if (r.outcome !== "pending")
+    events.push({
+      ...base,
+      at: answeredAt,
+      from_state: "sent",
+      to_state: r.outcome,
+      lender_library_id: r.lender,
+    });
+  if (r.outcome === "shipped")
+    events.push({
+      ...base,
+      at: iso(r.sentAt + ((r.turnaroundDays ?? 1) + 3) * DAY_MS),
+      from_state: "shipped",
+      to_state: "received",
+      lender_library_id: r.lender,
+    });
   return events;
 }
 
 /** Inserts requests with their events, in batches (fast enough for 100,000 events). */
-export async function pastRequests(db: Kysely<Database>, requests: PastRequest[], batch = 500): Promise<number> {
+export async function pastRequests(
+  db: Kysely<Database>,
+  requests: PastRequest[],
+  batch = 500,
+): Promise<number> {
   let events = 0;
   for (let start = 0; start < requests.length; start += batch) {
     const slice = requests.slice(start, start + batch);
@@ -200,7 +267,11 @@ export async function pastRequests(db: Kysely<Database>, requests: PastRequest[]
       .returning("id")
       .execute();
     const rows = slice.flatMap((r, i) => eventsFor(ids[i]!.id, r));
-    for (let e = 0; e < rows.length; e += 1000) await db.insertInto("request_events").values(rows.slice(e, e + 1000)).execute();
+    for (let e = 0; e < rows.length; e += 1000)
+      await db
+        .insertInto("request_events")
+        .values(rows.slice(e, e + 1000))
+        .execute();
     events += rows.length;
   }
   return events;

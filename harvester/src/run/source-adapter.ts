@@ -1,9 +1,9 @@
 import type { Source } from "@interlend/db";
 import { FileSource } from "../sources/file/file-source.ts";
 import { OaiPmhSource } from "../sources/oai/index.ts";
+import { SruSource, sruSourceOptions } from "../sources/sru/index.ts";
+import { Z3950Source, z3950SourceOptions } from "../sources/z3950/index.ts";
 import type { HarvestSource } from "../sources/types.ts";
-
-export class UnsupportedSourceError extends Error {}
 
 type Options = Record<string, unknown>;
 
@@ -18,8 +18,9 @@ export function createSourceAdapter(source: Source): HarvestSource {
       return new FileSource({ path: source.endpoint, pageSize: number(options, "pageSize") });
     case "oai-pmh":
       return new OaiPmhSource({ baseUrl: source.endpoint, metadataPrefix: text(options, "metadataPrefix"), set: text(options, "set") ?? null });
-    case "z39.50":
     case "sru":
-      throw new UnsupportedSourceError(`protocol ${source.protocol} is not supported yet`);
+      return new SruSource(sruSourceOptions(source.endpoint, options));
+    case "z39.50":
+      return new Z3950Source(z3950SourceOptions(source.endpoint, options));
   }
 }

@@ -2,7 +2,13 @@ import type { Kysely } from "kysely";
 import type { Database } from "@interlend/db";
 import type { CandidateCopy, ItemStatus } from "../services/ranking/types.ts";
 
-const ITEM_STATUSES: ReadonlySet<string> = new Set<ItemStatus>(["available", "on_loan", "missing", "not_lendable", "unknown"]);
+const ITEM_STATUSES: ReadonlySet<string> = new Set<ItemStatus>([
+  "available",
+  "on_loan",
+  "missing",
+  "not_lendable",
+  "unknown",
+]);
 
 function later(a: string | null, b: string | null): string | null {
   if (!a) return b;
@@ -15,14 +21,31 @@ function later(a: string | null, b: string | null): string | null {
  * suspension, and when its status was last harvested (the later of the bib's last change and the
  * start of its source's last successful run). Undefined when no member record is in the cluster.
  */
-export async function loadCandidates(db: Kysely<Database>, clusterId: number): Promise<CandidateCopy[] | undefined> {
+export async function loadCandidates(
+  db: Kysely<Database>,
+  clusterId: number,
+): Promise<CandidateCopy[] | undefined> {
   const rows = await db
     .selectFrom("bib_records as b")
     .innerJoin("libraries as l", "l.id", "b.library_id")
     .leftJoin("items as i", "i.bib_id", "b.id")
     .select([
-      "b.source_id", "b.updated_at", "b.library_id", "l.code", "l.name", "l.latitude", "l.longitude", "l.suspended_until",
-      "i.id as item_id", "i.barcode", "i.call_number", "i.location", "i.status", "i.due_date", "i.lendable", "i.loan_type",
+      "b.source_id",
+      "b.updated_at",
+      "b.library_id",
+      "l.code",
+      "l.name",
+      "l.latitude",
+      "l.longitude",
+      "l.suspended_until",
+      "i.id as item_id",
+      "i.barcode",
+      "i.call_number",
+      "i.location",
+      "i.status",
+      "i.due_date",
+      "i.lendable",
+      "i.loan_type",
     ])
     .where("b.cluster_id", "=", clusterId)
     .execute();

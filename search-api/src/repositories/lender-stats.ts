@@ -11,8 +11,7 @@ import { withLendingHistory, type Database } from "@interlend/db";
 
 const FILL_STATES = ["shipped", "delivered"];
 const NO_STATES = ["unfilled", "expired", "not_supplied"];
-const WITHDRAWN_STATES = ["cancelled"];
-const OUTCOME_STATES = [...FILL_STATES, ...NO_STATES, ...WITHDRAWN_STATES];
+const OUTCOME_STATES = [...FILL_STATES, ...NO_STATES];
 
 const DAY_MS = 86_400_000;
 
@@ -99,39 +98,58 @@ interface Attempt {
   turnaroundDays: number | null;
 }
 
+/**
+ * One pass over the window's events, grouped per (request, lender): when it was sent to that
+ * lender, and when that lender first filled or refused it. No self-join, so both dialects answer
+ * with one range scan and a hash aggregate, statistics or not. Attempts sent before the window are
+ * dropped (their sent event is outside the scan, so their sent time comes back null).
+ */
 async function liveAttempts(db: Kysely<Database>, since: string, until: string): Promise<Attempt[]> {
   const rows = await db
-    .selectFrom("request_events as s")
-    .innerJoin("requests as r", "r.id", "s.request_id")
-    .leftJoin("request_events as o", (join) =>
-      join
-        .onRef("o.request_id", "=", "s.request_id")
-        .onRef("o.lender_library_id", "=", "s.lender_library_id")
-        .onRef("o.at", ">=", "s.at")
-        .on("o.to_state", "in", OUTCOME_STATES),
-    )
-    .where("s.to_state", "=", "sent")
-    .where("s.at", ">=", since)
-    .where("s.at", "<=", until)
-    .where("s.lender_library_id", "is not", null)
-    .select(["s.lender_library_id as lender", "r.borrower_library_id as borrower", "s.at as sent_at"])
+    .selectFrom("request_events as e")
+    .innerJoin("requests as r", "r.id", "e.request_id")
+    .where("e.at", ">=", since)
+    .where("e.lender_library_id", "is not", null)
+    .where("e.to_state", "in", ["sent", ...OUTCOME_STATES])
+    .select(["e.lender_library_id as lender", "r.borrower_library_id as borrower"])
     .select((eb) => [
-      eb.fn.min(eb.case().when("o.to_state", "in", FILL_STATES).then(eb.ref("o.at")).end()).as("filled_at"),
-      eb.fn.min(eb.case().when("o.to_state", "in", NO_STATES).then(eb.ref("o.at")).end()).as("declined_at"),
+      eb.fn.min(eb.case().when("e.to_state", "=", "sent").then(eb.ref("e.at")).end()).as("sent_at"),
+      eb.fn.min(eb.case().when("e.to_state", "in", FILL_STATES).then(eb.ref("e.at")).end()).as("filled_at"),
+      eb.fn.min(eb.case().when("e.to_state", "in", NO_STATES).then(eb.ref("e.at")).end()).as("declined_at"),
     ])
-    .groupBy(["s.id", "s.lender_library_id", "r.borrower_library_id", "s.at"])
+    .groupBy(["e.request_id", "e.lender_library_id", "r.borrower_library_id"])
     .execute();
-  return rows.map((row) => {
+  const attempts: Attempt[] = [];
+  for (const row of rows) {
+    const sentAt = row.sent_at as string | null;
+    if (!sentAt || sentAt > until || row.lender === null) continue;
     const filledAt = row.filled_at as string | null;
     const declinedAt = row.declined_at as string | null;
-    if (filledAt) {
-      return { lenderId: row.lender!, borrowerId: row.borrower, outcome: "filled", turnaroundDays: (Date.parse(filledAt) - Date.parse(row.sent_at)) / DAY_MS };
+    if (filledAt && filledAt >= sentAt) {
+      attempts.push({
+        lenderId: row.lender,
+        borrowerId: row.borrower,
+        outcome: "filled",
+        turnaroundDays: (Date.parse(filledAt) - Date.parse(sentAt)) / DAY_MS,
+      });
+    } else {
+      attempts.push({
+        lenderId: row.lender,
+        borrowerId: row.borrower,
+        outcome: declinedAt ? "unfilled" : "pending",
+        turnaroundDays: null,
+      });
     }
-    return { lenderId: row.lender!, borrowerId: row.borrower, outcome: declinedAt ? "unfilled" : "pending", turnaroundDays: null };
-  });
+  }
+  return attempts;
 }
 
-async function historyAttempts(db: Kysely<Database>, since: string, until: string, idsByCode: Map<string, number>): Promise<Attempt[]> {
+async function historyAttempts(
+  db: Kysely<Database>,
+  since: string,
+  until: string,
+  idsByCode: Map<string, number>,
+): Promise<Attempt[]> {
   const rows = await withLendingHistory(db)
     .selectFrom("lending_history")
     .select(["lender_code", "borrower_code", "requested_at", "shipped_at", "filled"])
@@ -147,20 +165,29 @@ async function historyAttempts(db: Kysely<Database>, since: string, until: strin
       lenderId,
       borrowerId: idsByCode.get(row.borrower_code.toUpperCase()) ?? null,
       outcome: filled ? "filled" : "unfilled",
-      turnaroundDays: filled && row.shipped_at ? (Date.parse(row.shipped_at) - Date.parse(row.requested_at)) / DAY_MS : null,
+      turnaroundDays:
+        filled && row.shipped_at
+          ? (Date.parse(row.shipped_at) - Date.parse(row.requested_at)) / DAY_MS
+          : null,
     });
   }
   return attempts;
 }
 
 /** Computes the figures from the db (no cache): one aggregate query over live events, one over history. */
-export async function computeLenderStats(db: Kysely<Database>, options: { windowDays: number; now?: Date }): Promise<LenderStatsSnapshot> {
+export async function computeLenderStats(
+  db: Kysely<Database>,
+  options: { windowDays: number; now?: Date },
+): Promise<LenderStatsSnapshot> {
   const until = options.now ?? new Date();
   const since = new Date(until.getTime() - options.windowDays * DAY_MS);
   const [sinceIso, untilIso] = [since.toISOString(), until.toISOString()];
   const libraries = await db.selectFrom("libraries").select(["id", "code"]).execute();
   const idsByCode = new Map(libraries.map((l) => [l.code.toUpperCase(), l.id]));
-  const [live, history] = await Promise.all([liveAttempts(db, sinceIso, untilIso), historyAttempts(db, sinceIso, untilIso, idsByCode)]);
+  const [live, history] = await Promise.all([
+    liveAttempts(db, sinceIso, untilIso),
+    historyAttempts(db, sinceIso, untilIso, idsByCode),
+  ]);
 
   const perMember = new Map<number, Accumulator>();
   const member = (id: number) => {
@@ -174,7 +201,8 @@ export async function computeLenderStats(db: Kysely<Database>, options: { window
     for (const acc of [lender, pod]) {
       acc.received++;
       acc[attempt.outcome]++;
-      if (attempt.turnaroundDays !== null && attempt.turnaroundDays >= 0) acc.turnarounds.push(attempt.turnaroundDays);
+      if (attempt.turnaroundDays !== null && attempt.turnaroundDays >= 0)
+        acc.turnarounds.push(attempt.turnaroundDays);
     }
     if (attempt.outcome === "filled") {
       lender.lent++;
@@ -186,7 +214,14 @@ export async function computeLenderStats(db: Kysely<Database>, options: { window
   for (const [libraryId, acc] of perMember) {
     lenders.set(libraryId, { libraryId, ...summarise(acc), lent: acc.lent, borrowed: acc.borrowed });
   }
-  return { windowDays: options.windowDays, since: sinceIso, until: untilIso, lenders, pod: summarise(pod), fromHistory: history.length };
+  return {
+    windowDays: options.windowDays,
+    since: sinceIso,
+    until: untilIso,
+    lenders,
+    pod: summarise(pod),
+    fromHistory: history.length,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,7 +248,10 @@ export interface LenderStatsOptions {
  * of `now`) is returned as is; a stale one is still returned while a single background refresh
  * replaces it, so only the very first call (or one far from the cached time) waits for the query.
  */
-export async function getLenderStats(db: Kysely<Database>, options: LenderStatsOptions): Promise<LenderStatsSnapshot> {
+export async function getLenderStats(
+  db: Kysely<Database>,
+  options: LenderStatsOptions,
+): Promise<LenderStatsSnapshot> {
   const now = options.now ?? new Date();
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   let perWindow = caches.get(db);
@@ -250,7 +288,11 @@ export function invalidateLenderStats(db: Kysely<Database>): void {
 }
 
 /** How many requests were sent to each of `lenderIds` since `since` (the ranking's tie-break). */
-export async function sentSince(db: Kysely<Database>, lenderIds: readonly number[], since: string): Promise<Map<number, number>> {
+export async function sentSince(
+  db: Kysely<Database>,
+  lenderIds: readonly number[],
+  since: string,
+): Promise<Map<number, number>> {
   if (lenderIds.length === 0) return new Map();
   const rows = await db
     .selectFrom("request_events")

@@ -20,7 +20,8 @@ export function copyRoutes(routes: RouteTable, deps: CopyRouteDeps): void {
     {
       method: "get",
       path: "/v1/records/:id/copies",
-      summary: "Ranked copies of a union record for a borrowing member, with figures and a reason each (the request rota)",
+      summary:
+        "Ranked copies of a union record for a borrowing member, with figures and a reason each (the request rota)",
       tag: "records",
       access: "public",
       params,
@@ -29,9 +30,15 @@ export function copyRoutes(routes: RouteTable, deps: CopyRouteDeps): void {
     async (c, { params, query, principal }) => {
       const code = query.borrower ?? principal?.libraryCode ?? undefined;
       if (!code) {
-        throw problem(400, "invalid-parameters", "Borrower required", "Name the borrowing member: ?borrower=CODE.", {
-          errors: [{ path: "borrower", message: "required" }],
-        });
+        throw problem(
+          400,
+          "invalid-parameters",
+          "Borrower required",
+          "Name the borrowing member: ?borrower=CODE.",
+          {
+            errors: [{ path: "borrower", message: "required" }],
+          },
+        );
       }
       const borrower = await findLibraryByCode(deps.db, code.toUpperCase());
       if (!borrower) {
@@ -39,8 +46,12 @@ export function copyRoutes(routes: RouteTable, deps: CopyRouteDeps): void {
           errors: [{ path: "borrower", message: "unknown member code" }],
         });
       }
-      const ranked = await rankCopiesFor(deps.db, params.id, borrower.id, { serviceType: query.service, liveAvailability: deps.liveAvailability });
-      if (!ranked) throw problem(404, "not-found", "Record not found", `No union record with id ${params.id}`);
+      const ranked = await rankCopiesFor(deps.db, params.id, borrower.id, {
+        serviceType: query.service,
+        liveAvailability: deps.liveAvailability,
+      });
+      if (!ranked)
+        throw problem(404, "not-found", "Record not found", `No union record with id ${params.id}`);
       return c.json({ record: params.id, borrower: borrower.code, service: query.service, ...ranked });
     },
   );

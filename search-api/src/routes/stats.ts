@@ -3,7 +3,11 @@ import { getPodSettings, importLendingHistoryCsv, listLibraries } from "@interle
 import type { AppDeps } from "../app.ts";
 import { problem } from "../http/problem.ts";
 import type { RouteTable } from "../http/route-table.ts";
-import { getLenderStats, invalidateLenderStats, type TurnaroundFigures } from "../repositories/lender-stats.ts";
+import {
+  getLenderStats,
+  invalidateLenderStats,
+  type TurnaroundFigures,
+} from "../repositories/lender-stats.ts";
 
 const statsQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(3650).optional() });
 const historyBody = z.strictObject({ csv: z.string().min(1).max(20_000_000) });
@@ -32,17 +36,30 @@ export function statsRoutes(routes: RouteTable, deps: AppDeps): void {
     {
       method: "get",
       path: "/v1/stats/lenders",
-      summary: "Per member: requests received, filled, fill rate, median and p90 turnaround, lent and borrowed, over a window",
+      summary:
+        "Per member: requests received, filled, fill rate, median and p90 turnaround, lent and borrowed, over a window",
       tag: "stats",
       access: ["staff", "admin", "api"],
       query: statsQuery,
     },
     async (c, { query }) => {
       const days = query.days ?? (await getPodSettings(deps.db)).ranking.windowDays;
-      const [stats, libraries] = await Promise.all([getLenderStats(deps.db, { windowDays: days }), listLibraries(deps.db)]);
+      const [stats, libraries] = await Promise.all([
+        getLenderStats(deps.db, { windowDays: days }),
+        listLibraries(deps.db),
+      ]);
       const lenders = libraries.map((library) => {
         const figures = stats.lenders.get(library.id);
-        const empty: TurnaroundFigures = { received: 0, filled: 0, unfilled: 0, pending: 0, fillRate: null, medianTurnaroundDays: null, p90TurnaroundDays: null, turnaroundSamples: 0 };
+        const empty: TurnaroundFigures = {
+          received: 0,
+          filled: 0,
+          unfilled: 0,
+          pending: 0,
+          fillRate: null,
+          medianTurnaroundDays: null,
+          p90TurnaroundDays: null,
+          turnaroundSamples: 0,
+        };
         return {
           library: library.code,
           name: library.name,
@@ -51,7 +68,14 @@ export function statsRoutes(routes: RouteTable, deps: AppDeps): void {
           borrowed: figures?.borrowed ?? 0,
         };
       });
-      return c.json({ days, since: stats.since, until: stats.until, pod: presentFigures(stats.pod), fromHistory: stats.fromHistory, lenders });
+      return c.json({
+        days,
+        since: stats.since,
+        until: stats.until,
+        pod: presentFigures(stats.pod),
+        fromHistory: stats.fromHistory,
+        lenders,
+      });
     },
   );
 
@@ -59,7 +83,8 @@ export function statsRoutes(routes: RouteTable, deps: AppDeps): void {
     {
       method: "post",
       path: "/v1/admin/lending-history",
-      summary: "Import past transactions (CSV: lender, borrower, requested_at, shipped_at, filled[, id]) so lender figures start informed",
+      summary:
+        "Import past transactions (CSV: lender, borrower, requested_at, shipped_at, filled[, id]) so lender figures start informed",
       tag: "admin",
       access: ["admin"],
       body: historyBody,

@@ -3,3 +3,4 @@ export type { LiveAvailabilityOptions, SruLiveOptions, Z3950LiveOptions } from "
 export { LiveAvailabilityError, LiveAvailabilityTimeoutError } from "./errors.ts";
 export { OpacXmlSink, type OpacRecord } from "./opac-xml.ts";
 export type { LiveAvailability, LiveHolding, LiveQuery, LiveResult } from "./types.ts";
+export { liveAvailabilityOptions } from "./row-options.ts";

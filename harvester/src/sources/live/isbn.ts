@@ -5,7 +5,7 @@
  */
 export function isbnSearchForms(text: string): string[] {
   const compact = text.replace(/[\s-]/g, "").toUpperCase();
-  const match = /^(\d{9}[\dX]|\d{13})/.exec(compact);
+  const match = /^(\d{13}|\d{9}[\dX])(?![\dX])/.exec(compact);
   if (!match) return [];
   const isbn = match[1] ?? "";
   const forms = [isbn];

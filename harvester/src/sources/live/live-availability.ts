@@ -2,7 +2,14 @@ import { SruClient, type SruVersion } from "../sru/client.ts";
 import { SruDiagnosticError } from "../sru/errors.ts";
 import { Z3950Error } from "../z3950/errors.ts";
 import { readOpacRecord } from "../z3950/records.ts";
-import { assertSingleLine, describeTarget, runZoomsh, validateTarget, type Z3950Target } from "../z3950/zoomsh.ts";
+import {
+  assertSingleLine,
+  describeTarget,
+  hasControlCharacter,
+  runZoomsh,
+  validateTarget,
+  type Z3950Target,
+} from "../z3950/zoomsh.ts";
 import { parseZoomshOutput } from "../z3950/zoomsh-output.ts";
 import { LiveAvailabilityError, LiveAvailabilityTimeoutError } from "./errors.ts";
 import { isbnSearchForms } from "./isbn.ts";
@@ -52,7 +59,8 @@ export type LiveAvailabilityOptions = Z3950LiveOptions | SruLiveOptions;
 export function createLiveAvailability(options: LiveAvailabilityOptions): LiveAvailability {
   const timeoutMs = Math.min(MAX_LIVE_TIMEOUT_MS, Math.max(1, options.timeoutMs ?? MAX_LIVE_TIMEOUT_MS));
   const maxRecords = options.maxRecords ?? 10;
-  const search = options.protocol === "sru" ? sruSearch(options, maxRecords) : z3950Search(options, maxRecords);
+  const search =
+    options.protocol === "sru" ? sruSearch(options, maxRecords) : z3950Search(options, maxRecords);
   const where = options.protocol === "sru" ? options.baseUrl : describeTarget(options);
 
   async function lookup(query: LiveQuery, signal: AbortSignal): Promise<LiveResult> {
@@ -61,7 +69,9 @@ export function createLiveAvailability(options: LiveAvailabilityOptions): LiveAv
     const combined = AbortSignal.any([signal, deadline]);
     const timedOut = (): LiveResult => ({
       kind: "unavailable",
-      error: new LiveAvailabilityTimeoutError(`live availability: ${where} gave no answer within ${timeoutMs} ms`),
+      error: new LiveAvailabilityTimeoutError(
+        `live availability: ${where} gave no answer within ${timeoutMs} ms`,
+      ),
     });
     let timer: NodeJS.Timeout | undefined;
     // Belt and braces: whatever the protocol code does, the answer comes by the deadline.
@@ -79,7 +89,9 @@ export function createLiveAvailability(options: LiveAvailabilityOptions): LiveAv
         if (reason instanceof LiveAvailabilityError) return { kind: "unavailable", error: reason };
         return {
           kind: "unavailable",
-          error: new LiveAvailabilityError(`live availability at ${where}: ${reason.message}`, { cause: reason }),
+          error: new LiveAvailabilityError(`live availability at ${where}: ${reason.message}`, {
+            cause: reason,
+          }),
         };
       }
     })();
@@ -106,12 +118,16 @@ export function createLiveAvailability(options: LiveAvailabilityOptions): LiveAv
   };
 }
 
-type Search = (query: LiveQuery, signal: AbortSignal, timeoutMs: number) => Promise<LiveHolding[] | undefined>;
+type Search = (
+  query: LiveQuery,
+  signal: AbortSignal,
+  timeoutMs: number,
+) => Promise<LiveHolding[] | undefined>;
 
 function requireQuery(query: LiveQuery): { isbns: string[]; localId?: string } {
   const localId = query.localId?.trim();
   if (localId) {
-    if (/[\x00-\x1f\x7f]/.test(localId)) throw new LiveAvailabilityError("local id contains control characters");
+    if (hasControlCharacter(localId)) throw new LiveAvailabilityError("local id contains control characters");
     return { isbns: [], localId };
   }
   const isbns = query.isbn ? isbnSearchForms(query.isbn) : [];
@@ -130,7 +146,9 @@ function z3950Search(options: Z3950LiveOptions, maxRecords: number): Search {
   const localIdUse = options.localIdAttribute ?? 12;
   return async (query, signal, timeoutMs) => {
     const { isbns, localId } = requireQuery(query);
-    const terms = localId ? [`@attr 1=${localIdUse} ${pqfTerm(localId)}`] : isbns.map((isbn) => `@attr 1=${isbnUse} ${pqfTerm(isbn)}`);
+    const terms = localId
+      ? [`@attr 1=${localIdUse} ${pqfTerm(localId)}`]
+      : isbns.map((isbn) => `@attr 1=${isbnUse} ${pqfTerm(isbn)}`);
     const pqf = terms.length === 1 ? terms[0]! : `@or ${terms.join(" ")}`;
     assertSingleLine("the query", pqf);
     let output;
@@ -138,7 +156,7 @@ function z3950Search(options: Z3950LiveOptions, maxRecords: number): Search {
       output = await runZoomsh(
         options,
         ["set preferredRecordSyntax opac"],
-        [`search ${pqf}`, `show 0 ${maxRecords} raw`],
+        [`search ${pqf}`, `show 0 ${maxRecords} xml`], // "xml": the bib record as MARCXML, not ISO 2709
         { timeoutMs, signal, zoomshPath: options.zoomshPath },
       );
     } catch (error) {
@@ -183,7 +201,12 @@ function sruSearch(options: SruLiveOptions, maxRecords: number): Search {
     let response;
     try {
       response = await client.searchRetrieve(
-        { query: cql, startRecord: 1, maximumRecords: maxRecords, recordSchema: options.recordSchema ?? "opac" },
+        {
+          query: cql,
+          startRecord: 1,
+          maximumRecords: maxRecords,
+          recordSchema: options.recordSchema ?? "opac",
+        },
         () => new OpacXmlSink(),
         signal,
       );

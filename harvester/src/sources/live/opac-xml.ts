@@ -114,7 +114,9 @@ export class OpacXmlSink implements RecordDataSink<OpacRecord> {
 
 function toLiveHoldings(holding: HoldingFields): LiveHolding[] {
   const { text } = holding;
-  const location = [...new Set([text.localLocation, text.shelvingLocation].filter((v): v is string => !!v))].join(", ");
+  const location = [
+    ...new Set([text.localLocation, text.shelvingLocation].filter((v): v is string => !!v)),
+  ].join(", ");
   const base: Omit<LiveHolding, "status"> = {};
   if (text.callNumber) base.callNumber = text.callNumber;
   if (location) base.location = location;
@@ -137,7 +139,8 @@ function toLiveHoldings(holding: HoldingFields): LiveHolding[] {
     const item: LiveHolding = { ...base, status };
     const barcode = circulation.text.itemId;
     if (barcode) item.barcode = barcode;
-    if (circulation.text.temporaryLocation && !item.location) item.location = circulation.text.temporaryLocation;
+    if (circulation.text.temporaryLocation && !item.location)
+      item.location = circulation.text.temporaryLocation;
     if (status === "on_loan" && dueDate) item.dueDate = dueDate;
     return item;
   });

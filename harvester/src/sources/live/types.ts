@@ -23,9 +23,7 @@ export interface LiveQuery {
  * - unavailable: no answer in time, or an error — use the harvested status instead.
  */
 export type LiveResult =
-  | { kind: "found"; holdings: LiveHolding[] }
-  | { kind: "not_found" }
-  | { kind: "unavailable"; error: Error };
+  { kind: "found"; holdings: LiveHolding[] } | { kind: "not_found" } | { kind: "unavailable"; error: Error };
 
 export interface LiveAvailability {
   /**

@@ -37,7 +37,11 @@ export interface SearchRetrieveParams {
 const MAX_ERROR_BODY = 256 * 1024;
 
 /** A searchRetrieve URL; `recordPacking`/`recordXMLEscaping` ask for records as XML, not strings. */
-export function searchRetrieveUrl(baseUrl: string, version: SruVersion, params: SearchRetrieveParams): string {
+export function searchRetrieveUrl(
+  baseUrl: string,
+  version: SruVersion,
+  params: SearchRetrieveParams,
+): string {
   const url = new URL(baseUrl);
   const query = url.searchParams;
   query.set("version", version);
@@ -103,7 +107,10 @@ export class SruClient {
       signal?.throwIfAborted();
       if (error instanceof SruError) throw error;
       if (timeout.aborted) {
-        throw new SruTimeoutError(`SRU request to ${hostOf(url)} timed out after ${this.timeoutMs} ms`, error);
+        throw new SruTimeoutError(
+          `SRU request to ${hostOf(url)} timed out after ${this.timeoutMs} ms`,
+          error,
+        );
       }
       throw new SruNetworkError(`SRU request to ${hostOf(url)} failed: ${networkReason(error)}`, error);
     };
@@ -118,7 +125,8 @@ export class SruClient {
       const parser = new SruResponseParser(createSink);
       const decoder = new XmlTextDecoder();
       if (response.body) {
-        for await (const chunk of response.body as AsyncIterable<Uint8Array>) parser.write(decoder.decode(chunk));
+        for await (const chunk of response.body as AsyncIterable<Uint8Array>)
+          parser.write(decoder.decode(chunk));
       }
       parser.write(decoder.end());
       return checked(parser.end(), url);
@@ -176,6 +184,9 @@ async function readLimited(response: Response, limit: number): Promise<string> {
 /** "ECONNREFUSED 127.0.0.1:9" rather than undici's bare "fetch failed". */
 function networkReason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  if (cause?.message) return cause.code && !cause.message.includes(cause.code) ? `${cause.code} ${cause.message}` : cause.message;
+  if (cause?.message)
+    return cause.code && !cause.message.includes(cause.code)
+      ? `${cause.code} ${cause.message}`
+      : cause.message;
   return error instanceof Error ? error.message : String(error);
 }

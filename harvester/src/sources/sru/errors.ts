@@ -27,7 +27,9 @@ export function diagnosticCode(uri: string): number | undefined {
 }
 
 function describe(diagnostic: SruDiagnostic): string {
-  const text = [diagnostic.message, diagnostic.details].filter((part) => part && part.trim() !== "").join(": ");
+  const text = [diagnostic.message, diagnostic.details]
+    .filter((part) => part && part.trim() !== "")
+    .join(": ");
   return text ? `${text} (${diagnostic.uri})` : diagnostic.uri;
 }
 

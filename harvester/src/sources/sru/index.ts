@@ -11,3 +11,4 @@ export {
 } from "./errors.ts";
 export { SruResponseParser, type SruRecordEntry, type SruResponse } from "./response-parser.ts";
 export { MarcXmlSink, type RecordDataSink } from "./record-data.ts";
+export { sruSourceOptions } from "./row-options.ts";

@@ -33,9 +33,14 @@ export class MarcXmlSink implements RecordDataSink<ParsedRecord> {
 
   finish(): ParsedRecord {
     const open = this.builder.abort("recordData ended inside a MARC record");
-    const result = this.result ?? open ?? { ok: false, reason: "no MARCXML <record> in recordData", position: 0 };
+    const result = this.result ??
+      open ?? { ok: false, reason: "no MARCXML <record> in recordData", position: 0 };
     if (result.ok && this.extra > 0) {
-      return { ok: false, reason: `recordData holds ${this.extra + 1} MARC records, expected one`, position: 0 };
+      return {
+        ok: false,
+        reason: `recordData holds ${this.extra + 1} MARC records, expected one`,
+        position: 0,
+      };
     }
     return result;
   }

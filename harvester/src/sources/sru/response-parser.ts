@@ -90,7 +90,8 @@ export class SruResponseParser<T> {
     const { stack, record } = this;
     const depth = stack.push(name) - 1;
     if (depth === 0) {
-      if (name !== "searchRetrieveResponse") this.protocolError(`expected <searchRetrieveResponse>, got <${name}>`);
+      if (name !== "searchRetrieveResponse")
+        this.protocolError(`expected <searchRetrieveResponse>, got <${name}>`);
       return;
     }
     if (record && record.dataDepth >= 0 && depth > record.dataDepth) {
@@ -114,7 +115,12 @@ export class SruResponseParser<T> {
     if (depth === 3 && this.diagnostic && DIAGNOSTIC_TEXT.has(name)) this.startCapture();
   }
 
-  private openInRecordData(record: OpenRecord<T>, depth: number, name: string, attributes: Record<string, string>): void {
+  private openInRecordData(
+    record: OpenRecord<T>,
+    depth: number,
+    name: string,
+    attributes: Record<string, string>,
+  ): void {
     if (!record.hasElements) {
       record.hasElements = true;
       if (name === "diagnostic") record.diagnostic = {};
@@ -149,7 +155,8 @@ export class SruResponseParser<T> {
     stack.pop();
     if (record && record.dataDepth >= 0 && depth > record.dataDepth) {
       if (record.diagnostic) {
-        if (depth === record.dataDepth + 2 && DIAGNOSTIC_TEXT.has(name)) record.diagnostic[name] = this.endCapture();
+        if (depth === record.dataDepth + 2 && DIAGNOSTIC_TEXT.has(name))
+          record.diagnostic[name] = this.endCapture();
       } else {
         record.sink?.closeTag(name);
       }

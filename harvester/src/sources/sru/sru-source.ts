@@ -167,7 +167,11 @@ function describeDiagnostic(diagnostic: SruDiagnostic): string {
 function toHarvestRecord(entry: SruRecordEntry<ParsedRecord>, fallbackPosition: number): HarvestRecord {
   const position = (entry.position ?? fallbackPosition) - 1;
   if (entry.diagnostic) {
-    return { kind: "rejected", position, reason: `SRU surrogate diagnostic: ${describeDiagnostic(entry.diagnostic)}` };
+    return {
+      kind: "rejected",
+      position,
+      reason: `SRU surrogate diagnostic: ${describeDiagnostic(entry.diagnostic)}`,
+    };
   }
   const parsed = entry.data;
   if (!parsed) return { kind: "rejected", position, reason: "empty SRU record" };

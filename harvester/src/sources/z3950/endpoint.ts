@@ -8,7 +8,10 @@ import type { Z3950Target } from "./zoomsh.ts";
 export function parseZ3950Endpoint(endpoint: string): Z3950Target {
   const text = endpoint.trim().replace(/^(?:z39\.?50s?|tcp):(?:\/\/)?/i, "");
   const match = /^(\[[^\]]+\]|[^:/\s]+)(?::(\d+))?(?:\/([^\s?#]*))?$/.exec(text);
-  if (!match) throw new Z3950Error(`Z39.50 endpoint must look like host:port/database, got ${JSON.stringify(endpoint)}`);
+  if (!match)
+    throw new Z3950Error(
+      `Z39.50 endpoint must look like host:port/database, got ${JSON.stringify(endpoint)}`,
+    );
   return {
     host: match[1] ?? "",
     port: match[2] ? Number(match[2]) : 210,

@@ -70,14 +70,17 @@ export class Z3950Source implements HarvestSource {
     validateTarget(options);
     this.query = options.query?.trim() || ALL_RECORDS_PQF;
     assertSingleLine("the PQF query", this.query);
-    if (options.incrementalQuery !== undefined) assertSingleLine("the incremental query", options.incrementalQuery);
+    if (options.incrementalQuery !== undefined)
+      assertSingleLine("the incremental query", options.incrementalQuery);
     this.pageSize = options.pageSize ?? 100;
     if (!Number.isInteger(this.pageSize) || this.pageSize < 1) {
       throw new Z3950Error(`Z39.50 pageSize must be a positive integer, got ${String(options.pageSize)}`);
     }
     this.syntax = options.recordSyntax ?? "usmarc";
     if (!["usmarc", "xml", "opac"].includes(this.syntax)) {
-      throw new Z3950Error(`Z39.50 recordSyntax must be usmarc, xml or opac, got ${JSON.stringify(this.syntax)}`);
+      throw new Z3950Error(
+        `Z39.50 recordSyntax must be usmarc, xml or opac, got ${JSON.stringify(this.syntax)}`,
+      );
     }
     this.logger = options.logger ?? { warn: (message) => console.warn(message) };
   }
@@ -93,7 +96,12 @@ export class Z3950Source implements HarvestSource {
       try {
         output = parseZoomshOutput(await this.present(query, next, context.signal));
       } catch (error) {
-        if (mayFallBack && error instanceof Z3950DiagnosticError && error.set.toLowerCase() === "bib-1" && UNSUPPORTED_SEARCH.has(error.code)) {
+        if (
+          mayFallBack &&
+          error instanceof Z3950DiagnosticError &&
+          error.set.toLowerCase() === "bib-1" &&
+          UNSUPPORTED_SEARCH.has(error.code)
+        ) {
           this.logger.warn(
             `Z39.50 ${describeTarget(this.options)}: incremental query not supported (${error.diagnosticMessage}); ` +
               "harvesting all records instead",
@@ -107,7 +115,9 @@ export class Z3950Source implements HarvestSource {
       mayFallBack = false;
       const hits = output.hits;
       if (hits === undefined) {
-        throw new Z3950Error(`Z39.50 ${describeTarget(this.options)}: zoomsh printed no hit count for ${query}`);
+        throw new Z3950Error(
+          `Z39.50 ${describeTarget(this.options)}: zoomsh printed no hit count for ${query}`,
+        );
       }
       const records = output.records.map((record) => toHarvestRecord(toParsedRecord(record)));
       if (records.length === 0 && next < hits) {
@@ -128,7 +138,10 @@ export class Z3950Source implements HarvestSource {
   private async present(query: string, offset: number, signal: AbortSignal | undefined): Promise<Buffer> {
     const settings = [`set preferredRecordSyntax ${this.syntax}`];
     if (this.options.elementSetName) settings.push(`set elementSetName ${this.options.elementSetName}`);
-    const commands = [`search ${query}`, `show ${offset} ${this.pageSize} raw`];
+    // OPAC's "raw" rendering embeds the bibliographic record as ISO 2709 inside the XML; the
+    // "xml" rendering gives it as MARCXML. Other syntaxes come raw, exactly as the target sent them.
+    const render = this.syntax === "opac" ? "xml" : "raw";
+    const commands = [`search ${query}`, `show ${offset} ${this.pageSize} ${render}`];
     return withRetry(
       () =>
         runZoomsh(this.options, settings, commands, {
@@ -150,12 +163,16 @@ export class Z3950Source implements HarvestSource {
     if (context.mode !== "incremental") return this.query;
     const template = this.options.incrementalQuery?.trim();
     if (!template) {
-      this.logger.warn(`Z39.50 ${describeTarget(this.options)}: no incrementalQuery configured; harvesting all records`);
+      this.logger.warn(
+        `Z39.50 ${describeTarget(this.options)}: no incrementalQuery configured; harvesting all records`,
+      );
       return this.query;
     }
     const from = context.lastSuccessAt ? incrementalFromDate(context.lastSuccessAt) : undefined;
     if (!from) return this.query;
-    const restriction = template.includes("{from}") ? template.replaceAll("{from}", from) : `${template} ${from}`;
+    const restriction = template.includes("{from}")
+      ? template.replaceAll("{from}", from)
+      : `${template} ${from}`;
     return `@and ${this.query} ${restriction}`;
   }
 }

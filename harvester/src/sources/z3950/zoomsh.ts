@@ -49,10 +49,18 @@ export function validateTarget(target: Z3950Target): void {
   }
 }
 
+/** Whether `text` contains a control character (a newline would start another zoomsh command). */
+export function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
 /** Throws if `text` (a query or option) contains a control character. */
 export function assertSingleLine(what: string, text: string): void {
-  // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x1f\x7f]/.test(text)) throw new Z3950Error(`${what} must not contain control characters`);
+  if (hasControlCharacter(text)) throw new Z3950Error(`${what} must not contain control characters`);
 }
 
 /** An ERROR line of zoomsh: "tcp:HOST:PORT/DB error: MESSAGE (SET:CODE) ADDINFO". */
@@ -76,7 +84,13 @@ export async function runZoomsh(
   const where = describeTarget(target);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const maxOutput = options.maxOutputBytes ?? 256 * 1024 * 1024;
-  const args = ["-e", ...settings, `connect tcp:${target.host}:${target.port}/${target.database}`, ...commands, "quit"];
+  const args = [
+    "-e",
+    ...settings,
+    `connect tcp:${target.host}:${target.port}/${target.database}`,
+    ...commands,
+    "quit",
+  ];
 
   return new Promise<Buffer>((resolve, reject) => {
     const child = spawn(options.zoomshPath ?? "zoomsh", args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -107,7 +121,8 @@ export async function runZoomsh(
 
     child.stdout.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxOutput) return stop(new Z3950Error(`Z39.50 ${where}: answer larger than ${maxOutput} bytes`));
+      if (size > maxOutput)
+        return stop(new Z3950Error(`Z39.50 ${where}: answer larger than ${maxOutput} bytes`));
       stdout.push(chunk);
     });
     child.stderr.on("data", (chunk: Buffer) => {
@@ -144,7 +159,13 @@ function zoomshFailure(
   const text = `${stdout.toString("utf8")}\n${stderr.toString("utf8")}`;
   const match = ERROR_LINE.exec(text);
   if (match) {
-    return new Z3950DiagnosticError(where, match[2] ?? "", Number(match[3]), (match[1] ?? "").trim(), (match[4] ?? "").trim());
+    return new Z3950DiagnosticError(
+      where,
+      match[2] ?? "",
+      Number(match[3]),
+      (match[1] ?? "").trim(),
+      (match[4] ?? "").trim(),
+    );
   }
   const lines = text
     .split("\n")

@@ -12,9 +12,16 @@ export interface LiveAnswer {
 
 interface CacheEntry {
   answer?: LiveAnswer;
-  /** When this entry stops being used. */
-  expiresAt: number;
+  /** When the lookup finished (successfully or not); undefined while it runs. */
+  settledAt?: number;
   pending?: Promise<LiveAnswer | undefined>;
+}
+
+/** Whether a settled entry may still be used under the current TTL. */
+function fresh(entry: CacheEntry, now: number, ttlMs: number): boolean {
+  if (entry.pending) return true;
+  const lifetime = entry.answer ? ttlMs : Math.min(ttlMs, FAILURE_TTL_MS);
+  return entry.settledAt !== undefined && now - entry.settledAt < lifetime;
 }
 
 const caches = new WeakMap<LiveAvailability, Map<string, CacheEntry>>();
@@ -26,7 +33,12 @@ function cacheFor(live: LiveAvailability): Map<string, CacheEntry> {
 }
 
 /** One lookup bounded by `timeoutMs` whether or not the implementation honours the signal. */
-async function checkOnce(live: LiveAvailability, libraryId: number, clusterId: number, timeoutMs: number): Promise<LiveAnswer | undefined> {
+async function checkOnce(
+  live: LiveAvailability,
+  libraryId: number,
+  clusterId: number,
+  timeoutMs: number,
+): Promise<LiveAnswer | undefined> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => {
@@ -65,17 +77,12 @@ export async function lookUpLive(
     libraryIds.map(async (libraryId) => {
       const key = `${libraryId}:${clusterId}`;
       let entry = cache.get(key);
-      if (entry && entry.expiresAt <= now && !entry.pending) {
-        cache.delete(key);
-        entry = undefined;
-      }
-      if (!entry) {
-        const created: CacheEntry = { expiresAt: Number.POSITIVE_INFINITY };
+      if (!entry || !fresh(entry, now, options.ttlMs)) {
+        const created: CacheEntry = {};
         created.pending = checkOnce(live, libraryId, clusterId, timeoutMs).then((answer) => {
           created.answer = answer;
+          created.settledAt = Date.now();
           created.pending = undefined;
-          created.expiresAt = Date.now() + (answer ? options.ttlMs : Math.min(options.ttlMs, FAILURE_TTL_MS));
-          if (options.ttlMs <= 0) cache.delete(key);
           return answer;
         });
         cache.set(key, created);
@@ -87,7 +94,7 @@ export async function lookUpLive(
   );
   // Keep the cache from growing without bound on a busy pod.
   if (cache.size > 10_000) {
-    for (const [key, entry] of cache) if (entry.expiresAt <= now) cache.delete(key);
+    for (const [key, entry] of cache) if (!fresh(entry, now, options.ttlMs)) cache.delete(key);
   }
   const result = new Map<number, LiveAnswer>();
   for (const [libraryId, answer] of answers) if (answer) result.set(libraryId, answer);

@@ -35,7 +35,9 @@ function startOfUtcDay(now: Date): string {
 function withLiveStatus(copy: CandidateCopy, answer: LiveAnswer | undefined): CandidateCopy {
   const statuses = answer?.statuses;
   if (!statuses) return copy;
-  const live = (copy.barcode ? statuses.get(copy.barcode) : undefined) ?? (copy.callNumber ? statuses.get(copy.callNumber) : undefined);
+  const live =
+    (copy.barcode ? statuses.get(copy.barcode) : undefined) ??
+    (copy.callNumber ? statuses.get(copy.callNumber) : undefined);
   if (!live) return copy;
   return {
     ...copy,
@@ -71,11 +73,18 @@ export async function rankCopiesFor(
   if (!candidates) return undefined;
 
   // Ask only members whose copies could matter: the borrower, and lenders not suspended.
-  const lenderIds = [...new Set(candidates.filter((c) => c.libraryId !== borrowerLibraryId).map((c) => c.libraryId))];
+  const lenderIds = [
+    ...new Set(candidates.filter((c) => c.libraryId !== borrowerLibraryId).map((c) => c.libraryId)),
+  ];
   const askIds = [
     ...new Set(
       candidates
-        .filter((c) => c.lendable && (c.libraryId === borrowerLibraryId || !(c.suspendedUntil && Date.parse(c.suspendedUntil) > now.getTime())))
+        .filter(
+          (c) =>
+            c.lendable &&
+            (c.libraryId === borrowerLibraryId ||
+              !(c.suspendedUntil && Date.parse(c.suspendedUntil) > now.getTime())),
+        )
         .map((c) => c.libraryId),
     ),
   ];

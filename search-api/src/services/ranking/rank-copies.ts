@@ -1,4 +1,13 @@
-import type { CandidateCopy, CopyTier, ItemStatus, OwnShelfCopy, RankedCopies, RankedCopy, RankingInput, TurnaroundFigures } from "./types.ts";
+import type {
+  CandidateCopy,
+  CopyTier,
+  ItemStatus,
+  OwnShelfCopy,
+  RankedCopies,
+  RankedCopy,
+  RankingInput,
+  TurnaroundFigures,
+} from "./types.ts";
 
 /** Used only while the pod itself has no history at all. */
 export const POD_FALLBACK = { medianTurnaroundDays: 3, fillRate: 0.8 } as const;
@@ -27,11 +36,16 @@ export function tierOf(status: ItemStatus): CopyTier | undefined {
 }
 
 /** Great-circle distance in km. */
-export function haversineKm(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
+export function haversineKm(
+  a: { latitude: number; longitude: number },
+  b: { latitude: number; longitude: number },
+): number {
   const rad = Math.PI / 180;
   const dLat = (b.latitude - a.latitude) * rad;
   const dLon = (b.longitude - a.longitude) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
@@ -110,8 +124,10 @@ function tierText(copy: { tier: CopyTier; dueDate: string | null }): string {
   }
 }
 
+/** "1 day", "2 days", "1.6 days". */
 function days(value: number): string {
-  return `${value.toFixed(1)} ${value === 1 ? "day" : "days"}`;
+  const rounded = round(value, 1);
+  return `${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)} ${rounded === 1 ? "day" : "days"}`;
 }
 
 /**
@@ -180,7 +196,9 @@ export function rankCopies(input: RankingInput): RankedCopies {
         ? haversineKm(borrowerAt, { latitude: copy.latitude, longitude: copy.longitude })
         : undefined;
     const score = round(
-      settings.turnaroundWeight * expectedDays + settings.loadBalanceWeight * net + settings.distanceWeight * (distanceKm ?? 0),
+      settings.turnaroundWeight * expectedDays +
+        settings.loadBalanceWeight * net +
+        settings.distanceWeight * (distanceKm ?? 0),
       3,
     );
     const sentToday = input.sentToday.get(copy.libraryId) ?? 0;
@@ -190,11 +208,13 @@ export function rankCopies(input: RankingInput): RankedCopies {
     if (isNew) parts.push("new lender: pod average used");
     else {
       parts.push(`ships in ~${days(median!)} (median of ${samples})`);
-      if (fillRate !== null && fillRate < LOW_FILL_RATE) parts.push(`fills ${Math.round(fillRate * 100)}% of requests`);
+      if (fillRate !== null && fillRate < LOW_FILL_RATE)
+        parts.push(`fills ${Math.round(fillRate * 100)}% of requests`);
     }
     if (net > 0) parts.push(`lent ${net} more than borrowed`);
     else if (net < 0) parts.push(`borrowed ${-net} more than lent`);
-    if (distanceKm !== undefined && settings.distanceWeight > 0) parts.push(`${Math.round(distanceKm)} km away`);
+    if (distanceKm !== undefined && settings.distanceWeight > 0)
+      parts.push(`${Math.round(distanceKm)} km away`);
 
     const ranked: RankedCopy = {
       rank: 0,

@@ -116,5 +116,9 @@ export interface LiveItemStatus {
  * barcode or call number to status; undefined means the member has no live source.
  */
 export interface LiveAvailability {
-  check(libraryId: number, clusterId: number, signal: AbortSignal): Promise<Map<string, LiveItemStatus> | undefined>;
+  check(
+    libraryId: number,
+    clusterId: number,
+    signal: AbortSignal,
+  ): Promise<Map<string, LiveItemStatus> | undefined>;
 }
