@@ -11,6 +11,7 @@ import { bootstrapAdminFromEnv } from "@interlend/search-api/auth/bootstrap";
 import { cachedLibraryNames } from "@interlend/search-api/library-names";
 import { startApiServer } from "@interlend/search-api/server";
 import { createMeiliSearchBackend } from "@interlend/search-api/services/meili-search-backend";
+import { memberLiveAvailability } from "@interlend/search-api/services/member-live-availability";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { harvestDemoConsortium } from "./demo.ts";
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
       libraryNames: cachedLibraryNames(database.db),
       maxBodyBytes: config.MAX_BODY_BYTES,
       harvests: scheduler,
+      liveAvailability: memberLiveAvailability(database.db),
       fileRoots: [path.join(config.dataDir, "imports"), path.join(config.dataDir, "demo")],
       log: (message, error) => console.error(message, error),
     },

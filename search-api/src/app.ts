@@ -12,7 +12,10 @@ import { copyRoutes } from "./routes/copies.ts";
 import { statsRoutes } from "./routes/stats.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { recordRoutes } from "./routes/records.ts";
+import { lendingRoutes } from "./routes/lending.ts";
+import { requestRoutes } from "./routes/requests.ts";
 import { searchRoutes } from "./routes/search.ts";
+import type { LiveAvailability } from "./services/ranking/types.ts";
 import { SearchUnavailableError, type SearchBackend } from "./services/search-service.ts";
 
 export interface AppDeps {
@@ -26,6 +29,8 @@ export interface AppDeps {
   harvests?: HarvestControl;
   /** Folders file sources may read from (admin-created sources cannot point elsewhere). */
   fileRoots?: string[];
+  /** Live holdings through members' Z39.50/SRU sources, for the copy ranking. */
+  liveAvailability?: LiveAvailability;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -59,6 +64,7 @@ export function createApp(deps: AppDeps): Hono {
   const routes = new RouteTable(app);
   adminRoutes(routes, deps);
   for (const mount of [copyRoutes, statsRoutes]) mount(routes, deps);
+  for (const mount of [requestRoutes, lendingRoutes]) mount(routes, deps);
   const document = openApiDocument(routes.specs, { title: "Interlend API", version: "1" });
   app.get("/v1/openapi.json", (c) => c.json(document));
   app.notFound((c) => sendProblem(c, problem(404, "not-found", "Not found", `No route for ${c.req.method} ${c.req.path}`).problem));
