@@ -57,12 +57,9 @@ export function createApp(deps: AppDeps): Hono {
     maxSize: deps.maxBodyBytes ?? 1_000_000,
     onError: (c) => sendProblem(c, problem(413, "body-too-large", "Request body too large", `The limit is ${deps.maxBodyBytes ?? 1_000_000} bytes`).problem),
   }));
-  mountAuth(app, deps);
-  app.route("/", healthRoutes(deps));
-  app.route("/", searchRoutes(deps));
-  app.route("/", recordRoutes(deps));
   const routes = new RouteTable(app);
-  adminRoutes(routes, deps);
+  mountAuth(app, routes, deps);
+  for (const mount of [healthRoutes, searchRoutes, recordRoutes, adminRoutes]) mount(routes, deps);
   for (const mount of [copyRoutes, statsRoutes]) mount(routes, deps);
   for (const mount of [requestRoutes, lendingRoutes]) mount(routes, deps);
   const document = openApiDocument(routes.specs, { title: "Interlend API", version: "1" });

@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import {
   AccountError,
@@ -16,9 +16,9 @@ import {
   verifySecret,
 } from "@interlend/db";
 import { problem } from "../http/problem.ts";
-import { parseOrThrow } from "../http/validate.ts";
+import type { RouteTable } from "../http/route-table.ts";
 import { defaultLoginLimiters, clientIp, type AuthDeps } from "../auth/options.ts";
-import { requirePrincipal, type AuthSession, type Principal } from "../auth/principal.ts";
+import type { AuthSession, Principal } from "../auth/principal.ts";
 import { throwTooManyRequests, type RateLimiter } from "../auth/rate-limit.ts";
 import { clearSessionCookie, startSession } from "../auth/session.ts";
 
@@ -32,14 +32,6 @@ const staffLoginBody = z.strictObject({
   email: z.string().trim().min(3).max(320),
   password: z.string().min(1).max(1024),
 });
-
-async function jsonBody(c: Context): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    throw problem(400, "invalid-json", "Invalid JSON body", "The request body must be a JSON object.");
-  }
-}
 
 /** One answer for unknown account and wrong secret alike, so sign-in does not reveal who exists. */
 function invalidCredentials(what: string) {
@@ -99,13 +91,13 @@ async function endCurrentSession(c: Context, deps: AuthDeps): Promise<void> {
 }
 
 /** POST /v1/auth/patron/login, /v1/auth/staff/login, /v1/auth/logout; GET /v1/auth/me. */
-export function authRoutes(deps: AuthDeps) {
+export function authRoutes(routes: RouteTable, deps: AuthDeps): void {
   const limiters = deps.auth?.loginLimiters ?? defaultLoginLimiters();
   const ipOf = (c: Context) => clientIp(c, deps.auth?.trustedProxies ?? 0);
 
-  return new Hono()
-    .post("/v1/auth/patron/login", async (c) => {
-      const body = parseOrThrow(patronLoginBody, await jsonBody(c), "sign-in");
+  routes.add(
+    { method: "post", path: "/v1/auth/patron/login", summary: "Patron sign-in with library card and PIN", tag: "auth", access: "public", body: patronLoginBody },
+    async (c, { body }) => {
       const attempt = loginAttempt(c, limiters, ipOf(c), `patron:${body.library.toUpperCase()}:${body.cardNumber}`);
       const library = (await findLibraryByCode(deps.db, body.library)) ?? (await findLibraryByCode(deps.db, body.library.toUpperCase()));
       const patron = library && (await findPatronByCard(deps.db, library.id, body.cardNumber));
@@ -128,9 +120,12 @@ export function authRoutes(deps: AuthDeps) {
       const session = await startSession(c, deps, { patronId: patron.id, role: "patron" });
       const principal: Principal = { kind: "patron", id: patron.id, libraryId: library.id, libraryCode: library.code, name: patron.name, via: "session" };
       return c.json(await describeSession(deps, principal, session));
-    })
-    .post("/v1/auth/staff/login", async (c) => {
-      const body = parseOrThrow(staffLoginBody, await jsonBody(c), "sign-in");
+    },
+  );
+
+  routes.add(
+    { method: "post", path: "/v1/auth/staff/login", summary: "Staff and admin sign-in with email and password", tag: "auth", access: "public", body: staffLoginBody },
+    async (c, { body }) => {
       const email = normaliseEmail(body.email);
       const attempt = loginAttempt(c, limiters, ipOf(c), `user:${email}`);
       const user = await findUserByEmail(deps.db, email);
@@ -148,16 +143,21 @@ export function authRoutes(deps: AuthDeps) {
         kind: user.role, id: user.id, libraryId: user.library_id, libraryCode: library?.code ?? null, name: user.name, via: "session",
       };
       return c.json(await describeSession(deps, principal, session));
-    })
-    .post("/v1/auth/logout", async (c) => {
-      // The middleware has already checked the CSRF token of a cookie session.
-      await endCurrentSession(c, deps);
-      clearSessionCookie(c, deps);
-      return c.body(null, 204);
-    })
-    .get("/v1/auth/me", async (c) => {
-      const principal = requirePrincipal(c);
+    },
+  );
+
+  routes.add({ method: "post", path: "/v1/auth/logout", summary: "Sign out (ends the cookie session)", tag: "auth", access: "public", status: 204 }, async (c) => {
+    // The middleware has already checked the CSRF token of a cookie session.
+    await endCurrentSession(c, deps);
+    clearSessionCookie(c, deps);
+    return c.body(null, 204);
+  });
+
+  routes.add(
+    { method: "get", path: "/v1/auth/me", summary: "Who is signed in, with the CSRF token for cookie sessions", tag: "auth", access: ["patron", "staff", "admin", "api"] },
+    async (c, { principal }) => {
       c.header("Cache-Control", "no-store");
-      return c.json(await describeSession(deps, principal, c.get("authSession")));
-    });
+      return c.json(await describeSession(deps, principal!, c.get("authSession")));
+    },
+  );
 }

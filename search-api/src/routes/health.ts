@@ -1,6 +1,6 @@
 import { sql } from "kysely";
-import { Hono } from "hono";
 import type { AppDeps } from "../app.ts";
+import type { RouteTable } from "../http/route-table.ts";
 
 async function databaseUp(deps: AppDeps): Promise<boolean> {
   try {
@@ -11,8 +11,8 @@ async function databaseUp(deps: AppDeps): Promise<boolean> {
   }
 }
 
-export function healthRoutes(deps: AppDeps) {
-  return new Hono().get("/health", async (c) => {
+export function healthRoutes(routes: RouteTable, deps: AppDeps): void {
+  routes.add({ method: "get", path: "/health", summary: "Health of the API, its database and the search index", tag: "health", access: "public" }, async (c) => {
     const [db, search] = await Promise.all([databaseUp(deps), deps.search.healthy().catch(() => false)]);
     const body = { status: db && search ? "ok" : "degraded", db: db ? "ok" : "down", search: search ? "ok" : "down" };
     return c.json(body, db && search ? 200 : 503);

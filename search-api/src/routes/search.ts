@@ -1,13 +1,14 @@
-import { Hono } from "hono";
 import type { AppDeps } from "../app.ts";
-import { parseOrThrow, queryParams } from "../http/validate.ts";
+import type { RouteTable } from "../http/route-table.ts";
 import { searchQuerySchema } from "../services/search-query.ts";
 import { searchUnionIndex } from "../services/search-service.ts";
 
-export function searchRoutes(deps: AppDeps) {
-  return new Hono().get("/v1/search", async (c) => {
-    const query = parseOrThrow(searchQuerySchema, queryParams(c.req.url), "search parameters");
-    const result = await searchUnionIndex(deps.search, query);
-    return c.json({ ...result, libraries: await deps.libraryNames() });
-  });
+export function searchRoutes(routes: RouteTable, deps: AppDeps): void {
+  routes.add(
+    { method: "get", path: "/v1/search", summary: "Search the union catalogue (facets, filters, pages)", tag: "search", access: "public", query: searchQuerySchema },
+    async (c, { query }) => {
+      const result = await searchUnionIndex(deps.search, query);
+      return c.json({ ...result, libraries: await deps.libraryNames() });
+    },
+  );
 }
