@@ -4,7 +4,7 @@
  */
 import { ConfigError, loadConfig } from "@interlend/core/config";
 import { connectMeilisearch, createMeiliUnionIndexWriter, ensureUnionIndex } from "@interlend/core/meili";
-import { migrateToLatest, openDatabase } from "@interlend/db";
+import { migrateToLatest, openDatabase, startMaintenance } from "@interlend/db";
 import { runHarvest } from "@interlend/harvester/run/run-harvest";
 import { HarvestScheduler } from "@interlend/harvester/schedule/scheduler";
 import { bootstrapAdminFromEnv } from "@interlend/search-api/auth/bootstrap";
@@ -83,6 +83,8 @@ async function main(): Promise<void> {
     if (harvested) log("Demo consortium harvested and indexed.");
   }
   await scheduler.reload();
+  const stopMaintenance = startMaintenance(database.db, log);
+  cleanups.push(async () => stopMaintenance());
 
   ensurePortalBuilt(log);
   const portal = await startPortalServer(api.url, config.HOST, config.PORTAL_PORT);

@@ -10,3 +10,6 @@ export * from "./sessions.ts";
 export * from "./patrons-csv.ts";
 export * from "./settings.ts";
 export * from "./lending-history.ts";
+export * from "./requests.ts";
+export * from "./retention.ts";
+export * from "./maintenance.ts";
