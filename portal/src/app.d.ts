@@ -10,7 +10,12 @@ declare global {
       /** Correlates the page with the server log for unexpected errors. */
       errorId?: string;
     }
-    // interface Locals {}
+    interface Locals {
+      /** The API session behind the portal cookie, when someone is signed in. */
+      auth: import("$lib/server/api").ApiAuth | undefined;
+      /** Who is signed in, as the API told us for this request. */
+      user: import("$lib/server/session").SessionUser | undefined;
+    }
     // interface PageData {}
     // interface PageState {}
     // interface Platform {}

@@ -1,5 +1,7 @@
 import type { Handle, HandleServerError } from "@sveltejs/kit";
 import { t } from "$lib/i18n";
+import { ApiUnavailableError } from "$lib/server/api";
+import { clearAuth, readAuth, whoAmI, writeAuth } from "$lib/server/session";
 
 /**
  * Security headers for every response. The Content-Security-Policy itself comes from
@@ -14,7 +16,30 @@ const SECURITY_HEADERS: Record<string, string> = {
   "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 };
 
+/** Resolves the portal cookie into `locals.user` by asking the API who the session belongs to. */
+async function resolveUser(event: Parameters<Handle>[0]["event"]): Promise<void> {
+  event.locals.auth = undefined;
+  event.locals.user = undefined;
+  const stored = readAuth(event.cookies);
+  if (!stored) return;
+  const secure = event.url.protocol === "https:";
+  try {
+    const current = await whoAmI(fetch, stored);
+    if (!current) {
+      clearAuth(event.cookies, secure);
+      return;
+    }
+    event.locals.auth = current.auth;
+    event.locals.user = current.user;
+    if (current.auth.csrfToken !== stored.csrfToken) writeAuth(event.cookies, current.auth, secure);
+  } catch (e) {
+    // The API is down: keep the cookie (the session may well be fine) and render signed out.
+    if (!(e instanceof ApiUnavailableError)) throw e;
+  }
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
+  await resolveUser(event);
   const response = await resolve(event);
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
     try {

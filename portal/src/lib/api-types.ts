@@ -80,6 +80,7 @@ export interface UnionRecord {
   isbn: string[];
   issn: string[];
   holdings: HoldingGroup[];
+  members: MemberRecord[];
 }
 
 /** The search parameters the portal sends; lists are OR-ed within a facet. */
@@ -90,6 +91,76 @@ export interface SearchParams {
   library: string[];
   /** true: only titles with a copy on the shelf somewhere. */
   available?: boolean;
+  yearFrom?: number;
+  yearTo?: number;
   page: number;
   limit: number;
+}
+
+/** One MARC field as the API sends it (control fields carry `value`, data fields `subfields`). */
+export interface MarcFieldView {
+  tag: string;
+  ind1?: string;
+  ind2?: string;
+  value?: string;
+  subfields?: Array<[string, string]>;
+}
+
+/** A member's record behind a union record. */
+export interface MemberRecord {
+  library: string;
+  libraryName?: string;
+  localId?: string;
+  harvestedAt?: string;
+  marc?: { leader?: string; fields: MarcFieldView[] };
+}
+
+/** One ranked copy: the request's rota, best first. */
+export interface RankedCopy {
+  rank: number;
+  library: string;
+  libraryName: string;
+  callNumber?: string;
+  location?: string;
+  status?: string;
+  dueDate?: string;
+  tier?: string;
+  reason: string;
+}
+
+export interface RankedCopies {
+  ownShelf: { library: string; libraryName: string; callNumber?: string; location?: string } | null;
+  copies: RankedCopy[];
+}
+
+export interface RequestEvent {
+  at?: string;
+  from?: string;
+  to: string;
+  actor?: string;
+  reason?: string;
+}
+
+/** An interlibrary request as the portal shows it. */
+export interface LoanRequest {
+  id: string;
+  state: string;
+  recordId?: string;
+  title?: string;
+  authors: string[];
+  serviceType?: string;
+  pickupLocation?: string;
+  borrower?: string;
+  borrowerName?: string;
+  lender?: string;
+  lenderName?: string;
+  patronName?: string;
+  callNumber?: string;
+  location?: string;
+  barcode?: string;
+  dueDate?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  events: RequestEvent[];
+  allowedActions: string[];
 }

@@ -57,3 +57,29 @@ export function statusLabel(code: string): string {
   const key = `status.${code}`;
   return hasMessage(key) ? t(key) : code;
 }
+
+/** "Shipped" for "shipped"; unknown request states are shown as they are. */
+export function stateLabel(code: string): string {
+  const key = `state.${code}`;
+  return hasMessage(key) ? t(key) : code.replaceAll("_", " ");
+}
+
+const dateTimes = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "short" });
+
+/** "12 Mar 2025, 14:05" for an ISO timestamp; anything unreadable is shown as it is. */
+export function formatDateTime(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : dateTimes.format(ms);
+}
+
+/** "1 h 5 min" / "42 s" between two ISO timestamps; undefined when either is missing. */
+export function formatDuration(from: string | null | undefined, to: string | null | undefined): string | undefined {
+  if (!from || !to) return undefined;
+  const ms = Date.parse(to) - Date.parse(from);
+  if (!Number.isFinite(ms) || ms < 0) return undefined;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return t("duration.seconds", { s });
+  const m = Math.floor(s / 60);
+  if (m < 60) return t("duration.minutes", { m, s: s % 60 });
+  return t("duration.hours", { h: Math.floor(m / 60), m: m % 60 });
+}

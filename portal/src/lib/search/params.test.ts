@@ -77,3 +77,24 @@ describe("links", () => {
     ]);
   });
 });
+
+describe("year range", () => {
+  const parseYears = (qs: string) => parseSearchState(new URLSearchParams(qs));
+
+  it("reads, orders and keeps the years in links and hidden fields", () => {
+    const state = parseYears("q=x&yearFrom=2001&yearTo=1990");
+    expect(state).toMatchObject({ yearFrom: 1990, yearTo: 2001 });
+    expect(toQueryString(state)).toBe("?q=x&yearFrom=1990&yearTo=2001");
+    expect(hasFilters(state)).toBe(true);
+    expect(filterFields(state)).toEqual([
+      { name: "yearFrom", value: "1990" },
+      { name: "yearTo", value: "2001" },
+    ]);
+    expect(toQueryString(withoutFilters(state))).toBe("?q=x");
+  });
+
+  it("drops years that are not years", () => {
+    expect(parseYears("yearFrom=abc&yearTo=99999")).not.toHaveProperty("yearFrom");
+    expect(parseYears("yearTo=99999")).not.toHaveProperty("yearTo");
+  });
+});

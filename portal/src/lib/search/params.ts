@@ -21,7 +21,19 @@ export interface SearchState {
   language: string[];
   library: string[];
   available?: boolean;
+  /** Publication year range, inclusive. */
+  yearFrom?: number;
+  yearTo?: number;
   page: number;
+}
+
+export const MIN_YEAR = 0;
+export const MAX_YEAR = 3000;
+
+function parseYear(value: string | null): number | undefined {
+  if (value === null || !/^\s*\d{1,4}\s*$/.test(value)) return undefined;
+  const n = Number(value);
+  return n >= MIN_YEAR && n <= MAX_YEAR ? n : undefined;
 }
 
 function facetValues(params: URLSearchParams, field: FacetField): string[] {
@@ -56,12 +68,18 @@ function parsePage(value: string | null): number {
 
 export function parseSearchState(params: URLSearchParams): SearchState {
   const available = parseAvailable(params.get("available"));
+  let yearFrom = parseYear(params.get("yearFrom"));
+  let yearTo = parseYear(params.get("yearTo"));
+  // A range typed backwards means the same years.
+  if (yearFrom !== undefined && yearTo !== undefined && yearFrom > yearTo) [yearFrom, yearTo] = [yearTo, yearFrom];
   return {
     q: (params.get("q") ?? "").trim().slice(0, MAX_QUERY_LENGTH),
     format: facetValues(params, "format"),
     language: facetValues(params, "language"),
     library: facetValues(params, "library"),
     ...(available !== undefined && { available }),
+    ...(yearFrom !== undefined && { yearFrom }),
+    ...(yearTo !== undefined && { yearTo }),
     page: parsePage(params.get("page")),
   };
 }
@@ -72,6 +90,8 @@ export function toQueryString(state: SearchState): string {
   if (state.q) qs.set("q", state.q);
   for (const field of FACET_FIELDS) for (const v of state[field]) qs.append(field, v);
   if (state.available !== undefined) qs.set("available", String(state.available));
+  if (state.yearFrom !== undefined) qs.set("yearFrom", String(state.yearFrom));
+  if (state.yearTo !== undefined) qs.set("yearTo", String(state.yearTo));
   if (state.page > 1) qs.set("page", String(state.page));
   const s = qs.toString();
   return s ? `?${s}` : "";
@@ -83,7 +103,12 @@ export function searchHref(state: SearchState, path: string): string {
 }
 
 export function hasFilters(state: SearchState): boolean {
-  return FACET_FIELDS.some((f) => state[f].length > 0) || state.available !== undefined;
+  return (
+    FACET_FIELDS.some((f) => state[f].length > 0) ||
+    state.available !== undefined ||
+    state.yearFrom !== undefined ||
+    state.yearTo !== undefined
+  );
 }
 
 /** Adds or removes one facet value; any change of filters goes back to page 1. */
@@ -107,6 +132,11 @@ export function withoutFilters(state: SearchState): SearchState {
   return { q: state.q, format: [], language: [], library: [], page: 1 };
 }
 
+export function withoutYears(state: SearchState): SearchState {
+  const { yearFrom: _from, yearTo: _to, ...rest } = state;
+  return { ...rest, page: 1 };
+}
+
 export function withPage(state: SearchState, page: number): SearchState {
   return { ...state, page: Math.max(1, Math.min(page, MAX_PAGE)) };
 }
@@ -117,5 +147,7 @@ export function filterFields(state: SearchState): Array<{ name: string; value: s
     state[field].map((value) => ({ name: field, value })),
   );
   if (state.available !== undefined) fields.push({ name: "available", value: String(state.available) });
+  if (state.yearFrom !== undefined) fields.push({ name: "yearFrom", value: String(state.yearFrom) });
+  if (state.yearTo !== undefined) fields.push({ name: "yearTo", value: String(state.yearTo) });
   return fields;
 }

@@ -8,6 +8,7 @@ import {
   toggleAvailable,
   toggleFacet,
   withPage,
+  withoutYears,
   type FacetField,
   type SearchState,
 } from "./params";
@@ -129,6 +130,17 @@ export function filterChips(state: SearchState, libraries: Record<string, string
   if (state.available !== undefined) {
     const text = state.available ? t("facets.availableNow") : t("facets.notAvailableNow");
     chips.push({ text, href: searchHref(clearAvailable(state), path) });
+  }
+  if (state.yearFrom !== undefined || state.yearTo !== undefined) {
+    const text =
+      state.yearFrom !== undefined && state.yearTo !== undefined
+        ? state.yearFrom === state.yearTo
+          ? t("years.chipOne", { year: String(state.yearFrom) })
+          : t("years.chipRange", { from: String(state.yearFrom), to: String(state.yearTo) })
+        : state.yearFrom !== undefined
+          ? t("years.chipFrom", { from: String(state.yearFrom) })
+          : t("years.chipTo", { to: String(state.yearTo) });
+    chips.push({ text, href: searchHref(withoutYears(state), path) });
   }
   return chips;
 }

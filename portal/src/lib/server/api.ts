@@ -1,6 +1,6 @@
 import { env } from "$env/dynamic/private";
-import type { Problem, SearchParams, SearchResponse, UnionRecord } from "$lib/api-types";
-import { normaliseRecord, normaliseSearchResponse } from "./normalise";
+import type { LoanRequest, Problem, RankedCopies, SearchParams, SearchResponse, UnionRecord } from "$lib/api-types";
+import { normaliseCopies, normaliseRecord, normaliseRequestList, normaliseSearchResponse } from "./normalise";
 
 /** The search-api base URL when API_URL is not set. */
 export const DEFAULT_API_URL = "http://127.0.0.1:3001";
@@ -77,13 +77,49 @@ async function readProblem(res: Response): Promise<Problem> {
 
 const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
 
-/** GET a JSON resource from the API, turning every failure into an ApiError subclass. */
-export async function apiGet(fetchFn: Fetch, path: string, query?: URLSearchParams): Promise<unknown> {
+/** The API session the portal holds for a signed-in visitor (kept in the portal's own cookie). */
+export interface ApiAuth {
+  /** The value of the API's `interlend_session` cookie. */
+  token: string;
+  /** The session's CSRF token, sent as `x-csrf-token` on unsafe methods. */
+  csrfToken: string;
+}
+
+export interface ApiRequestOptions {
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
+  query?: URLSearchParams;
+  body?: unknown;
+  auth?: ApiAuth | undefined;
+  headers?: Record<string, string>;
+}
+
+/** The API's session cookie name. */
+export const API_SESSION_COOKIE = "interlend_session";
+
+/** A successful answer: the parsed body (undefined when empty) and the response headers. */
+export interface ApiAnswer {
+  status: number;
+  body: unknown;
+  headers: Headers;
+}
+
+/** Calls the API, turning every failure into an ApiError subclass. */
+export async function apiRequest(fetchFn: Fetch, path: string, options: ApiRequestOptions = {}): Promise<ApiAnswer> {
+  const method = options.method ?? "GET";
+  const query = options.query;
   const url = `${apiBaseUrl()}${path}${query && query.size > 0 ? `?${query}` : ""}`;
+  const headers: Record<string, string> = { accept: "application/json, application/problem+json", ...options.headers };
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  if (options.auth) {
+    headers.cookie = `${API_SESSION_COOKIE}=${options.auth.token}`;
+    if (method !== "GET") headers["x-csrf-token"] = options.auth.csrfToken;
+  }
   let res: Response;
   try {
     res = await fetchFn(url, {
-      headers: { accept: "application/json, application/problem+json" },
+      method,
+      headers,
+      ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
       signal: AbortSignal.timeout(API_TIMEOUT_MS),
     });
   } catch (cause) {
@@ -91,24 +127,35 @@ export async function apiGet(fetchFn: Fetch, path: string, query?: URLSearchPara
     const message = timedOut
       ? `search-api did not answer within ${API_TIMEOUT_MS} ms`
       : "search-api is unreachable";
-    console.warn(`[portal] ${message}: GET ${url}`, cause instanceof Error ? cause.message : cause);
+    console.warn(`[portal] ${message}: ${method} ${url}`, cause instanceof Error ? cause.message : cause);
     throw new ApiUnavailableError(message, { cause });
   }
   if (!res.ok) {
     const problem = await readProblem(res);
-    if (UNAVAILABLE_STATUSES.has(res.status)) {
-      console.warn(`[portal] search-api answered ${res.status}: GET ${url}`, problem.detail ?? problem.title);
+    if (UNAVAILABLE_STATUSES.has(res.status) && !/harvester/.test(problem.type)) {
+      console.warn(`[portal] search-api answered ${res.status}: ${method} ${url}`, problem.detail ?? problem.title);
       throw new ApiUnavailableError(problem.detail ?? problem.title);
     }
     throw new ApiProblemError(problem);
   }
   try {
-    return await res.json();
+    const text = await res.text();
+    return { status: res.status, body: text === "" ? undefined : (JSON.parse(text) as unknown), headers: res.headers };
   } catch (cause) {
     const timedOut = cause instanceof DOMException && cause.name === "TimeoutError";
     if (timedOut) throw new ApiUnavailableError("search-api response timed out", { cause });
-    throw new ApiResponseError(`search-api sent a body that is not JSON: GET ${url}`, { cause });
+    throw new ApiResponseError(`search-api sent a body that is not JSON: ${method} ${url}`, { cause });
   }
+}
+
+/** GET a JSON resource from the API, turning every failure into an ApiError subclass. */
+export async function apiGet(
+  fetchFn: Fetch,
+  path: string,
+  query?: URLSearchParams,
+  auth?: ApiAuth,
+): Promise<unknown> {
+  return (await apiRequest(fetchFn, path, { ...(query && { query }), auth })).body;
 }
 
 /** The query string of GET /v1/search; lists are sent as repeated parameters. */
@@ -119,6 +166,8 @@ export function searchQueryString(params: SearchParams): URLSearchParams {
   for (const v of params.language) qs.append("language", v);
   for (const v of params.library) qs.append("library", v);
   if (params.available !== undefined) qs.set("available", String(params.available));
+  if (params.yearFrom !== undefined) qs.set("yearFrom", String(params.yearFrom));
+  if (params.yearTo !== undefined) qs.set("yearTo", String(params.yearTo));
   qs.set("page", String(params.page));
   qs.set("limit", String(params.limit));
   return qs;
@@ -142,4 +191,52 @@ export async function getRecord(fetchFn: Fetch, id: string): Promise<UnionRecord
   } catch (cause) {
     throw new ApiResponseError("search-api sent a record the portal cannot read", { cause });
   }
+}
+
+/** Member code → name, from the search answer (public; the admin list needs an admin). */
+export async function listLibraryNames(fetchFn: Fetch): Promise<Record<string, string>> {
+  const body = await apiGet(fetchFn, "/v1/search", new URLSearchParams({ q: "", limit: "1" }));
+  const libraries = (body as { libraries?: unknown } | undefined)?.libraries;
+  const out: Record<string, string> = {};
+  if (typeof libraries === "object" && libraries !== null) {
+    for (const [code, name] of Object.entries(libraries)) if (typeof name === "string") out[code] = name;
+  }
+  return out;
+}
+
+/** GET /v1/records/:id/copies: the ranked copies (the rota) for a borrowing member. */
+export async function getCopies(
+  fetchFn: Fetch,
+  id: string,
+  borrower: string,
+  service: "loan" | "copy",
+  auth?: ApiAuth,
+): Promise<RankedCopies> {
+  const query = new URLSearchParams({ borrower, service });
+  const body = await apiGet(fetchFn, `/v1/records/${encodeURIComponent(id)}/copies`, query, auth);
+  try {
+    return normaliseCopies(body);
+  } catch (cause) {
+    throw new ApiResponseError("search-api sent copies the portal cannot read", { cause });
+  }
+}
+
+/** GET a list of requests (mine, a lending or borrowing queue). */
+export async function listRequests(fetchFn: Fetch, path: string, query: URLSearchParams, auth: ApiAuth): Promise<LoanRequest[]> {
+  const body = await apiGet(fetchFn, path, query, auth);
+  try {
+    return normaliseRequestList(body);
+  } catch (cause) {
+    throw new ApiResponseError("search-api sent a request list the portal cannot read", { cause });
+  }
+}
+
+/** POST /v1/requests/:id/actions */
+export async function requestAction(
+  fetchFn: Fetch,
+  id: string,
+  body: { action: string; reason?: string; dueDate?: string },
+  auth: ApiAuth,
+): Promise<void> {
+  await apiRequest(fetchFn, `/v1/requests/${encodeURIComponent(id)}/actions`, { method: "POST", body, auth });
 }

@@ -2,6 +2,12 @@ import type {
   FacetCounts,
   HoldingGroup,
   HoldingItem,
+  LoanRequest,
+  MarcFieldView,
+  MemberRecord,
+  RankedCopies,
+  RankedCopy,
+  RequestEvent,
   SearchHit,
   SearchResponse,
   UnionRecord,
@@ -163,5 +169,157 @@ export function normaliseRecord(v: unknown): UnionRecord {
     isbn: strings(v.isbns ?? v.isbn),
     issn: strings(v.issns ?? v.issn),
     holdings: Array.isArray(v.holdings) ? v.holdings.flatMap((g) => normaliseHoldingGroup(g) ?? []) : [],
+    members: Array.isArray(v.members) ? v.members.flatMap((m) => normaliseMember(m) ?? []) : [],
   };
+}
+
+function normaliseMarcField(v: unknown): MarcFieldView | undefined {
+  if (!isObject(v)) return undefined;
+  const tag = str(v.tag);
+  if (tag === undefined) return undefined;
+  const value = str(v.value);
+  if (value !== undefined) return { tag, value };
+  const subfields = Array.isArray(v.subfields)
+    ? v.subfields.flatMap((sf): Array<[string, string]> => {
+        if (Array.isArray(sf)) {
+          const code = str(sf[0]);
+          const text = str(sf[1]);
+          return code !== undefined && text !== undefined ? [[code, text]] : [];
+        }
+        if (isObject(sf)) {
+          const code = str(sf.code);
+          const text = str(sf.value);
+          return code !== undefined && text !== undefined ? [[code, text]] : [];
+        }
+        return [];
+      })
+    : [];
+  return { tag, ind1: str(v.ind1) ?? " ", ind2: str(v.ind2) ?? " ", subfields };
+}
+
+function normaliseMember(v: unknown): MemberRecord | undefined {
+  if (!isObject(v)) return undefined;
+  const library = str(v.library);
+  if (library === undefined) return undefined;
+  const marc = isObject(v.marc) && Array.isArray(v.marc.fields)
+    ? {
+        ...optional("leader", str(v.marc.leader)),
+        fields: v.marc.fields.flatMap((f) => normaliseMarcField(f) ?? []),
+      }
+    : undefined;
+  return {
+    library,
+    ...optional("libraryName", str(v.libraryName)),
+    ...optional("localId", str(v.localId)),
+    ...optional("harvestedAt", str(v.harvestedAt)),
+    ...optional("marc", marc),
+  };
+}
+
+function normaliseRankedCopy(v: unknown, i: number): RankedCopy | undefined {
+  if (!isObject(v)) return undefined;
+  const library = str(v.library);
+  if (library === undefined) return undefined;
+  return {
+    rank: count(v.rank, i + 1) || i + 1,
+    library,
+    libraryName: str(v.libraryName) ?? library,
+    ...optional("callNumber", str(v.callNumber)),
+    ...optional("location", str(v.location)),
+    ...optional("status", str(v.status)),
+    ...optional("dueDate", str(v.dueDate)),
+    ...optional("tier", str(v.tier)),
+    reason: str(v.reason) ?? "",
+  };
+}
+
+export function normaliseCopies(v: unknown): RankedCopies {
+  if (!isObject(v)) throw new TypeError("copies response is not an object");
+  const own = isObject(v.ownShelf) ? v.ownShelf : undefined;
+  const ownLibrary = own ? str(own.library) : undefined;
+  return {
+    ownShelf:
+      own && ownLibrary !== undefined
+        ? {
+            library: ownLibrary,
+            libraryName: str(own.libraryName) ?? ownLibrary,
+            ...optional("callNumber", str(own.callNumber)),
+            ...optional("location", str(own.location)),
+          }
+        : null,
+    copies: Array.isArray(v.copies) ? v.copies.flatMap((c, i) => normaliseRankedCopy(c, i) ?? []) : [],
+  };
+}
+
+/** A code and a name from either "CODE" or {code, name}. */
+function party(v: unknown): { code?: string; name?: string } {
+  if (isObject(v)) return { ...optional("code", str(v.code)), ...optional("name", str(v.name)) };
+  const code = str(v);
+  return code === undefined ? {} : { code };
+}
+
+function normaliseEvent(v: unknown): RequestEvent | undefined {
+  if (!isObject(v)) return undefined;
+  const to = str(v.to) ?? str(v.toState) ?? str(v.state);
+  if (to === undefined) return undefined;
+  return {
+    to,
+    ...optional("at", str(v.at) ?? str(v.createdAt)),
+    ...optional("from", str(v.from) ?? str(v.fromState)),
+    ...optional("actor", str(v.actor)),
+    ...optional("reason", str(v.reason)),
+  };
+}
+
+export function normaliseRequest(v: unknown): LoanRequest | undefined {
+  if (!isObject(v)) return undefined;
+  const id = str(v.id);
+  const state = str(v.state);
+  if (id === undefined || state === undefined) return undefined;
+  const record = isObject(v.record) ? v.record : {};
+  const item = isObject(v.item) ? v.item : {};
+  const borrower = party(v.borrower);
+  const lender = party(v.lender);
+  const patron = isObject(v.patron) ? v.patron : {};
+  return {
+    id,
+    state,
+    ...optional("recordId", str(v.recordId) ?? str(record.id) ?? str(v.clusterId)),
+    ...optional("title", str(v.title) ?? str(record.title)),
+    authors: strings(v.authors ?? record.authors),
+    ...optional("serviceType", str(v.serviceType)),
+    ...optional("pickupLocation", str(v.pickupLocation)),
+    ...optional("borrower", borrower.code),
+    ...optional("borrowerName", str(v.borrowerName) ?? borrower.name),
+    ...optional("lender", lender.code),
+    ...optional("lenderName", str(v.lenderName) ?? lender.name),
+    ...optional("patronName", str(v.patronName) ?? str(patron.name)),
+    ...optional("callNumber", str(v.callNumber) ?? str(item.callNumber)),
+    ...optional("location", str(v.location) ?? str(item.location)),
+    ...optional("barcode", str(v.barcode) ?? str(item.barcode)),
+    ...optional("dueDate", str(v.dueDate)),
+    ...optional("createdAt", str(v.createdAt) ?? str(v.placedAt)),
+    ...optional("updatedAt", str(v.updatedAt)),
+    events: Array.isArray(v.events) ? v.events.flatMap((e) => normaliseEvent(e) ?? []) : [],
+    allowedActions: strings(v.allowedActions),
+  };
+}
+
+/** Where request lists sit in the API's answers: {requests}, and the queues' named groups. */
+const LIST_KEYS = ["requests", "items", "queue", "pullList", "awaitingReturn", "incoming", "onLoan", "overdue"] as const;
+
+/** The requests of a list answer (a bare array, or an object of named lists), each once. */
+export function normaliseRequestList(v: unknown): LoanRequest[] {
+  let lists: unknown[][];
+  if (Array.isArray(v)) lists = [v];
+  else if (isObject(v)) lists = LIST_KEYS.flatMap((key) => (Array.isArray(v[key]) ? [v[key] as unknown[]] : []));
+  else lists = [];
+  if (lists.length === 0) throw new TypeError("request list is not an array");
+  const seen = new Set<string>();
+  return lists.flat().flatMap((r) => {
+    const request = normaliseRequest(r);
+    if (!request || seen.has(request.id)) return [];
+    seen.add(request.id);
+    return [request];
+  });
 }

@@ -1,0 +1,89 @@
+import { fail } from "@sveltejs/kit";
+import { apiRequest, type ApiAuth } from "./api";
+import { isMissingRoute, problemMessage } from "./problem-message";
+import { t } from "$lib/i18n";
+
+type Fetch = typeof fetch;
+
+export interface AdminLibrary {
+  id: number;
+  code: string;
+  name: string;
+  timezone: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  contactEmail: string | null;
+  suspendedUntil: string | null;
+}
+
+export interface AdminSource {
+  id: number;
+  library: string | null;
+  name: string;
+  protocol: string;
+  endpoint: string;
+  options: Record<string, unknown>;
+  holdingsMapping: unknown;
+  schedule: string | null;
+  timezone: string | null;
+  enabled: boolean;
+  nextRun: string | null;
+}
+
+export interface HarvestRun {
+  id: number;
+  sourceId: number;
+  status: string;
+  mode: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  counts: { seen: number; added: number; updated: number; deleted: number; rejected: number };
+  error: string | null;
+}
+
+export async function adminGet<T>(fetchFn: Fetch, auth: ApiAuth, path: string, query?: URLSearchParams): Promise<T> {
+  return (await apiRequest(fetchFn, path, { auth, ...(query && { query }) })).body as T;
+}
+
+export async function listAdminLibraries(fetchFn: Fetch, auth: ApiAuth): Promise<AdminLibrary[]> {
+  return (await adminGet<{ libraries: AdminLibrary[] }>(fetchFn, auth, "/v1/admin/libraries")).libraries;
+}
+
+export async function listAdminSources(fetchFn: Fetch, auth: ApiAuth): Promise<AdminSource[]> {
+  const body = await adminGet<{ sources: Array<AdminSource & { options: unknown }> }>(fetchFn, auth, "/v1/admin/sources");
+  return body.sources.map((s) => ({
+    ...s,
+    options: typeof s.options === "object" && s.options !== null ? (s.options as Record<string, unknown>) : {},
+  }));
+}
+
+/** Runs an admin write; answers the API's body, or a form failure with the API's own words. */
+export async function adminWrite(
+  fetchFn: Fetch,
+  auth: ApiAuth | undefined,
+  method: "POST" | "PATCH" | "DELETE",
+  path: string,
+  body?: unknown,
+  extra: Record<string, unknown> = {},
+) {
+  if (!auth) return { ok: false as const, failure: fail(401, { ...extra, error: t("request.signInFirst") }) };
+  try {
+    const answer = await apiRequest(fetchFn, path, { method, auth, ...(body !== undefined && { body }) });
+    return { ok: true as const, body: answer.body };
+  } catch (e) {
+    const message = isMissingRoute(e) ? t("admin.notAvailable") : problemMessage(e);
+    return { ok: false as const, failure: fail(400, { ...extra, error: message }) };
+  }
+}
+
+export function formText(data: FormData, name: string): string {
+  const v = data.get(name);
+  return typeof v === "string" ? v.trim() : "";
+}
+
+/** A number field: undefined when empty, NaN when not a number (the API then says what is wrong). */
+export function formNumber(data: FormData, name: string): number | null | undefined {
+  const v = formText(data, name);
+  if (v === "") return undefined;
+  return Number(v);
+}

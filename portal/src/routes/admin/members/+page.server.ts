@@ -1,0 +1,40 @@
+import { redirect } from "@sveltejs/kit";
+import { requireRole } from "$lib/server/guard";
+import { adminWrite, formNumber, formText, listAdminLibraries } from "$lib/server/admin";
+import { toPageError } from "$lib/server/page-errors";
+import type { Actions, PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async ({ locals, url, fetch }) => {
+  const user = requireRole(locals, url, "admin");
+  try {
+    return { libraries: await listAdminLibraries(fetch, user.auth), today: new Date().toISOString().slice(0, 10) };
+  } catch (e) {
+    toPageError(e);
+  }
+};
+
+export const actions: Actions = {
+  add: async ({ request, locals, fetch }) => {
+    const data = await request.formData();
+    const values = {
+      code: formText(data, "code").toUpperCase(),
+      name: formText(data, "name"),
+      timezone: formText(data, "timezone"),
+      contactEmail: formText(data, "contactEmail"),
+      latitude: formText(data, "latitude"),
+      longitude: formText(data, "longitude"),
+    };
+    const latitude = formNumber(data, "latitude");
+    const longitude = formNumber(data, "longitude");
+    const result = await adminWrite(fetch, locals.auth, "POST", "/v1/admin/libraries", {
+      code: values.code,
+      name: values.name,
+      ...(values.timezone && { timezone: values.timezone }),
+      ...(values.contactEmail && { contactEmail: values.contactEmail }),
+      ...(latitude !== undefined && { latitude }),
+      ...(longitude !== undefined && { longitude }),
+    }, { values });
+    if (!result.ok) return result.failure;
+    redirect(303, `/admin/members?added=${encodeURIComponent(values.code)}`);
+  },
+};

@@ -1,0 +1,36 @@
+import { redirect } from "@sveltejs/kit";
+import { requireRole } from "$lib/server/guard";
+import { adminWrite, formText, listAdminLibraries, listAdminSources } from "$lib/server/admin";
+import { toPageError } from "$lib/server/page-errors";
+import { HOLDINGS_PRESETS, PROTOCOLS, sourceBody, sourceFormValues } from "$lib/server/source-form";
+import type { Actions, PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async ({ locals, url, fetch }) => {
+  const user = requireRole(locals, url, "admin");
+  try {
+    const [sources, libraries] = await Promise.all([listAdminSources(fetch, user.auth), listAdminLibraries(fetch, user.auth)]);
+    return {
+      sources,
+      libraries: libraries.map((l) => ({ code: l.code, name: l.name })),
+      protocols: PROTOCOLS,
+      presets: HOLDINGS_PRESETS,
+    };
+  } catch (e) {
+    toPageError(e);
+  }
+};
+
+export const actions: Actions = {
+  add: async ({ request, locals, fetch }) => {
+    const values = sourceFormValues(await request.formData());
+    const result = await adminWrite(fetch, locals.auth, "POST", "/v1/admin/sources", sourceBody(values, "create"), { values });
+    if (!result.ok) return result.failure;
+    redirect(303, `/admin/sources?added=${encodeURIComponent(values.name)}`);
+  },
+  harvest: async ({ request, locals, fetch }) => {
+    const id = formText(await request.formData(), "id");
+    const result = await adminWrite(fetch, locals.auth, "POST", `/v1/admin/sources/${encodeURIComponent(id)}/harvest`, undefined, { id });
+    if (!result.ok) return result.failure;
+    redirect(303, `/admin/runs?source=${encodeURIComponent(id)}`);
+  },
+};
