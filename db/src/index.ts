@@ -7,6 +7,7 @@ export * from "./sources.ts";
 export * from "./harvest-runs.ts";
 export * from "./accounts.ts";
 export * from "./sessions.ts";
+export * from "./csv.ts";
 export * from "./patrons-csv.ts";
 export * from "./settings.ts";
 export * from "./lending-history.ts";

@@ -1,5 +1,5 @@
 import type { Generated, Kysely, Selectable } from "kysely";
-import { detectDelimiter, parseCsv, type CsvRecord } from "./patrons-csv.ts";
+import { headerKey, readCsvTable, type CsvRecord } from "./csv.ts";
 import type { Database } from "./schema.ts";
 import { nowIso } from "./time.ts";
 
@@ -84,10 +84,6 @@ interface PreparedRow {
   shipped_at: string | null;
   filled: number;
   source_key: string;
-}
-
-function headerKey(value: string): string {
-  return value.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
 /** `YYYY-MM-DD` (midnight UTC), `YYYY-MM-DD HH:MM[:SS]` (UTC) or a full ISO timestamp with zone. */
@@ -180,24 +176,9 @@ export async function importLendingHistoryCsv(
   csvText: string,
 ): Promise<LendingHistoryImportResult> {
   const result: LendingHistoryImportResult = { imported: 0, duplicates: 0, failed: 0, rows: [] };
-  const records = parseCsv(csvText, detectDelimiter(csvText.replace(/^\uFEFF/, "")));
-  const [header, ...body] = records;
-  if (!header) return { ...result, error: "the file is empty" };
-
-  const columns = new Map<Column, number>();
-  header.fields.forEach((name, index) => {
-    const key = headerKey(name);
-    for (const [column, aliases] of Object.entries(HEADER_ALIASES) as Array<[Column, string[]]>) {
-      if (aliases.includes(key) && !columns.has(column)) columns.set(column, index);
-    }
-  });
-  const missing = (["lender", "borrower", "requested"] as const).filter((c) => !columns.has(c));
-  if (missing.length > 0) {
-    return {
-      ...result,
-      error: `the header row must name the columns ${missing.join(", ")} (found: ${header.fields.join(", ").slice(0, 200)})`,
-    };
-  }
+  const { table, error } = readCsvTable(csvText, HEADER_ALIASES, ["lender", "borrower", "requested"]);
+  if (!table) return { ...result, error };
+  const { header, body, columns } = table;
 
   const members = new Set(
     (await db.selectFrom("libraries").select("code").execute()).map((l) => l.code.toUpperCase()),

@@ -9,88 +9,8 @@ import {
   updatePatron,
   type PatronStatus,
 } from "./accounts.ts";
+import { readCsvTable, type CsvRecord } from "./csv.ts";
 import type { Database } from "./schema.ts";
-
-// ---------------------------------------------------------------------------------------------
-// CSV (RFC 4180: quoted fields, "" escapes, line breaks inside quotes, CRLF or LF, a BOM)
-// ---------------------------------------------------------------------------------------------
-
-export interface CsvRecord {
-  /** 1-based line on which the record starts. */
-  line: number;
-  fields: string[];
-  /** Set when the record is malformed (e.g. an unterminated quote). */
-  error?: string;
-}
-
-/** Picks `,`, `;` or tab: whichever appears most in the header line (ILS exports vary). */
-export function detectDelimiter(text: string): string {
-  const header = text.slice(0, Math.max(0, text.search(/\r?\n/)) || text.length);
-  const counts = [",", ";", "\t"].map((d) => [d, header.split(d).length - 1] as const);
-  const best = counts.reduce((a, b) => (b[1] > a[1] ? b : a));
-  return best[1] > 0 ? best[0] : ",";
-}
-
-export function parseCsv(input: string, delimiter = ","): CsvRecord[] {
-  const text = input.startsWith("\uFEFF") ? input.slice(1) : input;
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = "";
-  let quoted = false; // the current field began with a quote
-  let inQuotes = false;
-  let line = 1;
-  let recordLine = 1;
-
-  const endField = () => {
-    fields.push(field);
-    field = "";
-    quoted = false;
-  };
-  const endRecord = (error?: string) => {
-    endField();
-    const blank = fields.length === 1 && fields[0] === "" && !error;
-    if (!blank) records.push({ line: recordLine, fields, ...(error && { error }) });
-    fields = [];
-  };
-
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inQuotes) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          inQuotes = false;
-        }
-      } else {
-        if (ch === "\n") line++;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && field === "" && !quoted) {
-      inQuotes = true;
-      quoted = true;
-    } else if (ch === delimiter) {
-      endField();
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else {
-      field += ch; // a stray quote inside an unquoted field is kept literally
-    }
-  }
-  if (inQuotes) endRecord("unterminated quoted field");
-  else if (field !== "" || fields.length > 0 || quoted) endRecord();
-  return records;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Patron import
-// ---------------------------------------------------------------------------------------------
 
 type Column = "card" | "name" | "email" | "status" | "expiry" | "pin";
 
@@ -140,10 +60,6 @@ interface PreparedRow {
   expiresAt?: string | null;
   pin?: string;
   pinHash?: string;
-}
-
-function headerKey(value: string): string {
-  return value.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
 /** `YYYY-MM-DD` means valid through the end of that day (UTC); full ISO timestamps are kept. */
@@ -218,21 +134,9 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
  */
 export async function importPatronsCsv(db: Kysely<Database>, libraryId: number, csvText: string): Promise<PatronImportResult> {
   const result: PatronImportResult = { created: 0, updated: 0, failed: 0, rows: [] };
-  const records = parseCsv(csvText, detectDelimiter(csvText.replace(/^\uFEFF/, "")));
-  const [header, ...body] = records;
-  if (!header) return { ...result, error: "the file is empty" };
-
-  const columns = new Map<Column, number>();
-  header.fields.forEach((name, index) => {
-    const key = headerKey(name);
-    for (const [column, aliases] of Object.entries(HEADER_ALIASES) as Array<[Column, string[]]>) {
-      if (aliases.includes(key) && !columns.has(column)) columns.set(column, index);
-    }
-  });
-  const missing = (["card", "name"] as const).filter((c) => !columns.has(c));
-  if (missing.length > 0) {
-    return { ...result, error: `the header row must name the columns ${missing.join(" and ")} (found: ${header.fields.join(", ").slice(0, 200)})` };
-  }
+  const { table, error } = readCsvTable(csvText, HEADER_ALIASES, ["card", "name"], (missing) => missing.join(" and "));
+  if (!table) return { ...result, error };
+  const { header, body, columns } = table;
 
   const outcomes: PatronImportRow[] = [];
   const prepared: PreparedRow[] = [];

@@ -8,6 +8,7 @@ import { openApiDocument } from "./http/openapi.ts";
 import { HttpProblem, problem, sendProblem } from "./http/problem.ts";
 import { RouteTable } from "./http/route-table.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
+import { UPLOAD_PATH } from "./routes/admin/uploads.ts";
 import { copyRoutes } from "./routes/copies.ts";
 import { statsRoutes } from "./routes/stats.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -29,6 +30,8 @@ export interface AppDeps {
   harvests?: HarvestControl;
   /** Folders file sources may read from (admin-created sources cannot point elsewhere). */
   fileRoots?: string[];
+  /** Cap for MARC file uploads (default 2 GiB). */
+  maxUploadBytes?: number;
   /** Live holdings through members' Z39.50/SRU sources, for the copy ranking. */
   liveAvailability?: LiveAvailability;
   log?: (message: string, error?: unknown) => void;
@@ -53,10 +56,12 @@ function toProblem(error: unknown, deps: AppDeps) {
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
-  app.use("*", bodyLimit({
+  const limitBody = bodyLimit({
     maxSize: deps.maxBodyBytes ?? 1_000_000,
     onError: (c) => sendProblem(c, problem(413, "body-too-large", "Request body too large", `The limit is ${deps.maxBodyBytes ?? 1_000_000} bytes`).problem),
-  }));
+  });
+  // File uploads stream to disk under their own cap; everything else is small JSON.
+  app.use("*", (c, next) => (UPLOAD_PATH.test(c.req.path) ? next() : limitBody(c, next)));
   const routes = new RouteTable(app);
   mountAuth(app, routes, deps);
   for (const mount of [healthRoutes, searchRoutes, recordRoutes, adminRoutes]) mount(routes, deps);

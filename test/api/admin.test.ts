@@ -28,7 +28,7 @@ describe.each(DIALECTS)("admin API on %s", (dialect) => {
     database = await createTestDatabase(dialect);
     const db = database.db;
     dataDir = mkdtempSync(path.join(os.tmpdir(), "interlend-admin-"));
-    mkdirSync(path.join(dataDir, "imports"));
+    mkdirSync(path.join(dataDir, "imports", "uploads"), { recursive: true });
     const records = [
       ...Array.from({ length: 30 }, (_, i) => toIso2709(bibRecord({ id: `r${i}`, title: `Admin title ${i}`, isbns: [], items: [[`b${i}`, "available"]] }))),
       Buffer.from("THIS IS NOT A MARC RECORD AT ALL\x1d"),
@@ -40,7 +40,7 @@ describe.each(DIALECTS)("admin API on %s", (dialect) => {
     await createPatron(db, { libraryId: home.id, cardNumber: "P1", name: "Pat", pin: "1234" });
     scheduler = new HarvestScheduler({ db, run: (source) => runHarvest({ db, source }) });
     api = await startApiServer(
-      { db, search: { search: async () => ({ hits: [] }), healthy: async () => true }, libraryNames: cachedLibraryNames(db), harvests: scheduler, fileRoots: [path.join(dataDir, "imports")] },
+      { db, search: { search: async () => ({ hits: [] }), healthy: async () => true }, libraryNames: cachedLibraryNames(db), harvests: scheduler, fileRoots: [path.join(dataDir, "imports")], maxUploadBytes: 60_000 },
       "127.0.0.1",
       0,
     );
@@ -134,5 +134,27 @@ describe.each(DIALECTS)("admin API on %s", (dialect) => {
     const doc = await new HttpSession(api.url).get<{ openapi: string; paths: Record<string, Record<string, { "x-roles": string[] }>> }>("/v1/openapi.json");
     expect(doc.body.openapi).toBe("3.1.0");
     expect(doc.body.paths["/v1/admin/sources/{id}/harvest"]?.post?.["x-roles"]).toEqual(["admin"]);
+  });
+
+  it("takes a MARC file upload into a folder source and harvests it", async (ctx) => {
+    if (!ready()) return ctx.skip();
+    const created = await admin.post<{ id: number }>("/v1/admin/sources", { library: "WEST", name: "west-uploads", protocol: "file", endpoint: "uploads" });
+    expect(created.status).toBe(201);
+    const file = Buffer.concat(Array.from({ length: 12 }, (_, i) => toIso2709(bibRecord({ id: `up${i}`, title: `Uploaded ${i}`, isbns: [] }))));
+    const upload = `/v1/admin/sources/${created.body.id}/upload`;
+    const accepted = await admin.upload<{ file: string; bytes: number; harvest: { accepted: boolean } }>(`${upload}?filename=west-2026.mrc`, file);
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toMatchObject({ bytes: file.length, harvest: { accepted: true } });
+    await scheduler.queue.idle();
+    const runs = await admin.get<{ runs: Array<{ status: string; counts: { added: number } }> }>(`/v1/admin/runs?source=${created.body.id}`);
+    expect(runs.body.runs[0]).toMatchObject({ status: "succeeded", counts: { added: 12 } });
+
+    expect((await admin.upload(`${upload}?filename=../../etc/passwd.mrc`, file)).status).toBe(400);
+    expect((await admin.upload(`${upload}?filename=big.mrc`, Buffer.alloc(70_000, 0x41))).status).toBe(413);
+    const staff = await HttpSession.staff(api.url, STAFF.email, STAFF.password);
+    expect((await staff.upload(`${upload}?filename=x.mrc`, file)).status).toBe(403);
+    const files = await admin.get<{ sources: Array<{ id: number }> }>("/v1/admin/sources");
+    const single = files.body.sources.find((s) => s.id !== created.body.id);
+    if (single) expect((await admin.upload(`/v1/admin/sources/${single.id}/upload?filename=x.mrc`, file)).status).toBe(409);
   });
 });

@@ -20,26 +20,18 @@ import {
   type UnionDocument,
 } from "@interlend/core/meili";
 import { buildMeiliSearch, type SearchQuery } from "@interlend/search-api/services/search-query";
+import { Random } from "../generator/prng.ts";
 
 const DOCS = Number(process.env.BENCH_DOCS ?? 20_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 2_000);
 const WARMUP = Math.min(200, Math.max(10, Math.ceil(QUERIES / 10)));
 const INDEX = "bench_union";
 
-/** mulberry32: a small seeded PRNG, so every run uses the same data and queries. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = prng(20_240_601);
-const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+/** Seeded, so every run uses the same data and queries. */
+const rng = new Random(20_240_601);
+const random = () => rng.next();
+const pick = <T>(list: readonly T[]): T => rng.pick(list);
+const int = (min: number, max: number) => rng.int(min, max);
 
 const SYLLABLES = ["ka", "lo", "mer", "tin", "ra", "vel", "so", "dun", "bri", "an", "cor", "el", "ith", "mo", "pra", "ser", "ul", "wen", "yar", "zo"];
 const word = () => Array.from({ length: int(2, 3) }, () => pick(SYLLABLES)).join("");

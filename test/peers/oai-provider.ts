@@ -12,11 +12,11 @@ import { existsSync } from "node:fs";
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+import { freePort } from "@interlend/core/net";
 
 const run = promisify(execFile);
 
@@ -48,15 +48,6 @@ export interface OaiProvider {
   /** Marks records (001 values) deleted, datestamp now. */
   delete(ids: string[]): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
 }
 
 /** Runs a peers script, waiting and retrying while another apt-get/dpkg holds the lock. */

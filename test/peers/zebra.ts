@@ -10,10 +10,10 @@
  * be installed; use `zebraOrSkip` in a beforeAll to warn and skip locally but fail in CI.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { OaiProviderUnavailableError, PEERS_DIR, PeersFolderMissingError, runPeerScript } from "./oai-provider.ts";
+import { freePort } from "@interlend/core/net";
+import { makePeerTestData, OaiProviderUnavailableError, PEERS_DIR, PeersFolderMissingError, runPeerScript } from "./oai-provider.ts";
 
 const SCRIPT = path.join(PEERS_DIR, "zebra.sh");
 
@@ -33,15 +33,6 @@ export interface Zebra {
   /** Adds/replaces records (matched on 001); leader/05 = d deletes. */
   update(files: string[]): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
 }
 
 async function zebraScript(args: string[]): Promise<string> {
@@ -101,4 +92,30 @@ export async function zebraOrSkip(options: ZebraOptions | (() => Promise<ZebraOp
     console.warn(`\n!!! ${suite} SKIPPED: ${error.message} !!!\n`);
     return undefined;
   }
+}
+
+/**
+ * For a beforeAll: a Zebra loaded with the peers' test records (peer.mrc, made in a temp folder),
+ * or no Zebra after zebraOrSkip's warning; `stop` (for the afterAll) stops it and removes the data.
+ */
+export async function zebraWithPeerData(suite: string): Promise<{ zebra: Zebra | undefined; stop(): Promise<void> }> {
+  const data = await mkdtemp(path.join(os.tmpdir(), "interlend-zebra-data-"));
+  const removeData = () => rm(data, { recursive: true, force: true });
+  let zebra: Zebra | undefined;
+  try {
+    zebra = await zebraOrSkip(async () => {
+      await makePeerTestData(data);
+      return { marcFiles: [path.join(data, "peer.mrc")] };
+    }, suite);
+  } catch (error) {
+    await removeData();
+    throw error;
+  }
+  return {
+    zebra,
+    stop: async () => {
+      await zebra?.stop();
+      await removeData();
+    },
+  };
 }

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeLenderStats, invalidateLenderStats } from "@interlend/search-api/repositories/lender-stats";
 import { rankCopiesFor } from "@interlend/search-api/services/ranking/index";
+import { Random } from "../generator/prng.ts";
 import { createTestDatabase, DIALECTS, postgresAvailable, type TestDatabase } from "../support/databases.ts";
 import {
   cluster,
@@ -21,17 +22,6 @@ import {
 const MEMBERS = 60;
 const HOLDERS = 50;
 const TARGET_EVENTS = 100_000;
-
-/** A small deterministic PRNG (mulberry32), so every run seeds the same history. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function ms(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
@@ -61,7 +51,9 @@ describe.each(DIALECTS)("ranking speed on %s", (dialect) => {
       await holding(db, title, holder, [{}, { status: "on_loan", dueDate: "2030-01-01" }]);
     }
 
-    const random = prng(42);
+    // Seeded, so every run seeds the same history.
+    const rng = new Random(42);
+    const random = () => rng.next();
     const now = Date.now();
     const requests: PastRequest[] = [];
     let planned = 0;

@@ -12,16 +12,24 @@ export class HttpSession {
   constructor(readonly baseUrl: string, private readonly bearer?: string) {}
 
   async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    return this.send<T>(method, path, body === undefined ? undefined : JSON.stringify(body), { ...(body !== undefined && { "content-type": "application/json" }), ...headers });
+  }
+
+  /** A raw body (a file upload), with the session and CSRF headers. */
+  upload<T = unknown>(path: string, bytes: Buffer, contentType = "application/marc") {
+    return this.send<T>("POST", path, bytes, { "content-type": contentType });
+  }
+
+  private async send<T>(method: string, path: string, body: string | Buffer | undefined, headers: Record<string, string>): Promise<ApiResponse<T>> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
-        ...(body !== undefined && { "content-type": "application/json" }),
         ...(this.cookie && { cookie: this.cookie }),
         ...(this.csrf && method !== "GET" && { "x-csrf-token": this.csrf }),
         ...(this.bearer && { authorization: `Bearer ${this.bearer}` }),
         ...headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body,
     });
     const setCookie = response.headers.get("set-cookie");
     if (setCookie) this.cookie = setCookie.split(";")[0];

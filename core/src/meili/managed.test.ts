@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { connectMeilisearch } from "./connect.ts";
 import { MeiliApiError, MeiliBinaryError, MeiliError, MeiliUnreachableError } from "./errors.ts";
-import { freePort, MEILI_MASTER_KEY_FILE, startManagedMeilisearch } from "./managed.ts";
+import { freePort } from "../net.ts";
+import { MEILI_MASTER_KEY_FILE, startManagedMeilisearch } from "./managed.ts";
 import { createMeiliTransport } from "./transport.ts";
 import { ensureUnionIndex } from "./union-index.ts";
 

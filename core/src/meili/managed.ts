@@ -8,8 +8,8 @@ import { randomBytes } from "node:crypto";
 import { accessSync, constants as fsConstants, statSync } from "node:fs";
 import { chmod, mkdir, open, readFile, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import path from "node:path";
+import { freePort } from "../net.ts";
 import { MeiliBinaryError, MeiliError } from "./errors.ts";
 import { createMeiliTransport } from "./transport.ts";
 
@@ -148,22 +148,6 @@ export async function loadOrCreateMasterKey(dataDir: string): Promise<string> {
   }
   await chmod(file, 0o600);
   return key;
-}
-
-/** A free TCP port on 127.0.0.1 (asked from the OS; someone may take it before we do). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new MeiliError("could not pick a free port"));
-      });
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

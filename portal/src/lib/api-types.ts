@@ -91,6 +91,7 @@ export interface SearchParams {
   library: string[];
   /** true: only titles with a copy on the shelf somewhere. */
   available?: boolean;
+  /** Publication year range, inclusive. */
   yearFrom?: number;
   yearTo?: number;
   page: number;

@@ -3,21 +3,10 @@
  * so the download route only picks one and sets the headers.
  */
 
-export interface Citable {
-  id: string;
-  title: string;
-  subtitle?: string;
-  authors: string[];
-  year?: number;
-  format?: string;
-  language?: string;
-  publisher?: string;
-  edition?: string;
-  series?: string;
-  subjects: string[];
-  isbn: string[];
-  issn: string[];
-}
+import type { UnionRecord } from "./api-types";
+
+/** What a citation reads of a union record: its description, not its holdings. */
+export type Citable = Omit<UnionRecord, "holdings" | "members">;
 
 export type CitationFormat = "ris" | "bibtex";
 

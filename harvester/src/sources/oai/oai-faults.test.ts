@@ -2,8 +2,9 @@
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { controlValue } from "../../marc/record.ts";
-import type { HarvestContext, HarvestPage } from "../types.ts";
+import type { HarvestPage } from "../types.ts";
 import type { OaiCheckpoint } from "./checkpoint.ts";
+import { harvestPages as harvest } from "../shared/test-support.ts";
 import { OaiClient } from "./client.ts";
 import {
   OaiError,
@@ -44,13 +45,6 @@ async function serve(handler: Handler): Promise<TestServer> {
   warnings.length = 0;
   server = await startTestServer(handler);
   return server;
-}
-
-async function harvest(source: OaiPmhSource, context: Partial<HarvestContext> = {}): Promise<HarvestPage[]> {
-  const pages: HarvestPage[] = [];
-  for await (const page of source.pages({ mode: "full", resumeFrom: null, lastSuccessAt: null, ...context }))
-    pages.push(page);
-  return pages;
 }
 
 const ids = (pages: HarvestPage[]): string[] =>

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { MarcRecord } from "../../marc/record.ts";
 import { controlValue, dataFields, firstSubfield } from "../../marc/record.ts";
 import type { HarvestPage, HarvestRecord } from "../types.ts";
+import { harvestPages, upserts } from "../shared/test-support.ts";
 import { OaiClient } from "./client.ts";
 import { OaiError, OaiProtocolError } from "./errors.ts";
 import { OaiPmhSource } from "./oai-source.ts";
@@ -39,15 +40,9 @@ async function serve(first: string, tokens: Record<string, string> = {}, status 
   return server;
 }
 
-async function harvest(source: OaiPmhSource, mode: "full" | "incremental" = "full"): Promise<HarvestPage[]> {
-  const pages: HarvestPage[] = [];
-  for await (const page of source.pages({ mode, resumeFrom: null, lastSuccessAt: null })) pages.push(page);
-  return pages;
-}
-
+const harvest = (source: OaiPmhSource, mode: "full" | "incremental" = "full"): Promise<HarvestPage[]> =>
+  harvestPages(source, { mode });
 const kinds = (records: HarvestRecord[]): string[] => records.map((r) => r.kind);
-const upserts = (pages: HarvestPage[]): MarcRecord[] =>
-  pages.flatMap((p) => p.records).flatMap((r) => (r.kind === "upsert" ? [r.record] : []));
 const sub = (record: MarcRecord, tag: string, code: string): string | undefined => {
   const field = dataFields(record, tag)[0];
   return field && firstSubfield(field, code);

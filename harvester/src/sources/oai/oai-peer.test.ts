@@ -15,7 +15,8 @@ import {
   type OaiProvider,
 } from "../../../../test/peers/oai-provider.ts";
 import { controlValue, dataFields, firstSubfield } from "../../marc/record.ts";
-import type { HarvestContext, HarvestPage, HarvestRecord } from "../types.ts";
+import type { HarvestPage, HarvestRecord } from "../types.ts";
+import { harvestPages as harvest } from "../shared/test-support.ts";
 import { OaiClient } from "./client.ts";
 import { OaiError } from "./errors.ts";
 import { OaiPmhSource } from "./oai-source.ts";
@@ -47,13 +48,6 @@ afterAll(async () => {
   await peer?.stop();
   if (data) await rm(data, { recursive: true, force: true });
 });
-
-async function harvest(source: OaiPmhSource, context: Partial<HarvestContext>): Promise<HarvestPage[]> {
-  const pages: HarvestPage[] = [];
-  for await (const page of source.pages({ mode: "full", resumeFrom: null, lastSuccessAt: null, ...context }))
-    pages.push(page);
-  return pages;
-}
 
 const all = (pages: HarvestPage[]): HarvestRecord[] => pages.flatMap((p) => p.records);
 const localIdOf = (r: HarvestRecord): string | undefined =>

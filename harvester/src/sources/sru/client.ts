@@ -10,7 +10,7 @@ import {
 } from "./errors.ts";
 import type { RecordDataSink } from "./record-data.ts";
 import { SruResponseParser, type SruResponse } from "./response-parser.ts";
-import { withRetry, type RetryPolicy } from "./retry.ts";
+import { withRetry, type RetryPolicy } from "../shared/retry.ts";
 
 export type SruVersion = "1.1" | "1.2" | "2.0";
 

@@ -1,21 +1,8 @@
+import { optionOf } from "../shared/options.ts";
 import { SruError } from "./errors.ts";
 import type { SruSourceOptions } from "./sru-source.ts";
 
 type Json = Record<string, unknown>;
-
-/** Reads an optional option of one JSON type, or throws naming the key. */
-export function optionOf<T extends "string" | "number">(
-  options: Json,
-  key: string,
-  type: T,
-  fail: (message: string) => Error,
-): (T extends "string" ? string : number) | undefined {
-  const value = options[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== type)
-    throw fail(`source option ${key} must be a ${type}, got ${JSON.stringify(value)}`);
-  return value as T extends "string" ? string : number;
-}
 
 /**
  * A source row's SRU settings → SruSource options: `endpoint` is the base URL; `options` (the

@@ -2,6 +2,7 @@
 import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { z3950SourceOptions } from "../z3950/row-options.ts";
+import { harvestPages } from "../shared/test-support.ts";
 import type { HarvestPage } from "../types.ts";
 import { SruHttpError, SruProtocolError } from "./errors.ts";
 import { sruSourceOptions } from "./row-options.ts";
@@ -46,12 +47,9 @@ async function serve(
 }
 
 const warnings: string[] = [];
-async function harvest(source: SruSource): Promise<HarvestPage[]> {
+function harvest(source: SruSource): Promise<HarvestPage[]> {
   warnings.length = 0;
-  const pages: HarvestPage[] = [];
-  for await (const page of source.pages({ mode: "full", resumeFrom: null, lastSuccessAt: null }))
-    pages.push(page);
-  return pages;
+  return harvestPages(source);
 }
 const make = (baseUrl: string, retries = 3): SruSource =>
   new SruSource({

@@ -3,53 +3,33 @@
  * 25 test records. Skipped with a loud warning when the Debian packages are missing — except in
  * CI (CI=true), where that is a failure.
  */
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makePeerTestData } from "../../../../test/peers/oai-provider.ts";
-import { zebraOrSkip, type Zebra } from "../../../../test/peers/zebra.ts";
-import { controlValue, type MarcRecord } from "../../marc/record.ts";
+import { zebraWithPeerData, type Zebra } from "../../../../test/peers/zebra.ts";
 import { extractItems } from "../../normalise/holdings.ts";
-import type { HarvestContext, HarvestPage, HarvestRecord } from "../types.ts";
+import { harvestPages, ids, peerIds, upserts } from "../shared/test-support.ts";
+import type { HarvestContext, HarvestPage } from "../types.ts";
 import { SruDiagnosticError, SruNetworkError } from "./errors.ts";
 import { SruSource, type SruSourceOptions } from "./sru-source.ts";
 
 let zebra: Zebra | undefined;
-let data = "";
+let stopZebra: (() => Promise<void>) | undefined;
 const warnings: string[] = [];
 const logger = { warn: (message: string) => void warnings.push(message) };
 
 beforeAll(async () => {
-  data = await mkdtemp(path.join(os.tmpdir(), "interlend-sru-data-"));
-  zebra = await zebraOrSkip(async () => {
-    await makePeerTestData(data);
-    return { marcFiles: [path.join(data, "peer.mrc")] };
-  }, "SRU peer tests");
+  ({ zebra, stop: stopZebra } = await zebraWithPeerData("SRU peer tests"));
 }, 20 * 60_000);
 
-afterAll(async () => {
-  await zebra?.stop();
-  if (data) await rm(data, { recursive: true, force: true });
-});
+afterAll(() => stopZebra?.());
 
 const source = (options: Partial<SruSourceOptions> = {}): SruSource =>
   new SruSource({ baseUrl: zebra!.sruUrl, pageSize: 10, logger, ...options });
 
-async function harvest(from: SruSource, context: Partial<HarvestContext> = {}): Promise<HarvestPage[]> {
+function harvest(from: SruSource, context: Partial<HarvestContext> = {}): Promise<HarvestPage[]> {
   warnings.length = 0;
-  const pages: HarvestPage[] = [];
-  for await (const page of from.pages({ mode: "full", resumeFrom: null, lastSuccessAt: null, ...context }))
-    pages.push(page);
-  return pages;
+  return harvestPages(from, context);
 }
-
-const upserts = (pages: HarvestPage[]): MarcRecord[] =>
-  pages.flatMap((p) => p.records).flatMap((r: HarvestRecord) => (r.kind === "upsert" ? [r.record] : []));
-const ids = (records: MarcRecord[]): string[] => records.map((r) => controlValue(r, "001") ?? "?");
-const peerIds = (from: number, to: number): string[] =>
-  Array.from({ length: to - from + 1 }, (_, i) => `peer${String(from + i).padStart(4, "0")}`);
 
 describe("SRU harvest from Zebra", () => {
   it("harvests all 25 records over three pages, with their items", async (context) => {

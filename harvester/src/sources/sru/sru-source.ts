@@ -1,11 +1,11 @@
 import type { ParsedRecord } from "../../marc/parsed.ts";
-import { controlValue, isDeletedRecord } from "../../marc/record.ts";
+import { marcHarvestRecord } from "../shared/harvest-record.ts";
+import { incrementalFromDate } from "../shared/incremental.ts";
+import type { RetryPolicy } from "../shared/retry.ts";
 import type { Checkpoint, HarvestContext, HarvestPage, HarvestRecord, HarvestSource } from "../types.ts";
 import { SruClient, type SruVersion } from "./client.ts";
 import { diagnosticCode, SruDiagnosticError, SruError, type SruDiagnostic } from "./errors.ts";
-import { incrementalFromDate } from "./incremental.ts";
 import { MarcXmlSink } from "./record-data.ts";
-import type { RetryPolicy } from "./retry.ts";
 import type { SruRecordEntry } from "./response-parser.ts";
 
 export interface SruSourceOptions {
@@ -173,17 +173,6 @@ function toHarvestRecord(entry: SruRecordEntry<ParsedRecord>, fallbackPosition: 
       reason: `SRU surrogate diagnostic: ${describeDiagnostic(entry.diagnostic)}`,
     };
   }
-  const parsed = entry.data;
-  if (!parsed) return { kind: "rejected", position, reason: "empty SRU record" };
-  if (!parsed.ok) {
-    const rejected: HarvestRecord = { kind: "rejected", position, reason: parsed.reason };
-    if (parsed.raw !== undefined) rejected.raw = parsed.raw;
-    return rejected;
-  }
-  const localId = controlValue(parsed.record, "001")?.trim();
-  if (isDeletedRecord(parsed.record)) {
-    if (!localId) return { kind: "rejected", position, reason: "deleted record without 001 id" };
-    return { kind: "delete", position, localId };
-  }
-  return { kind: "upsert", position, record: parsed.record };
+  if (!entry.data) return { kind: "rejected", position, reason: "empty SRU record" };
+  return marcHarvestRecord(entry.data, position);
 }

@@ -1,4 +1,4 @@
-import { optionOf } from "../sru/row-options.ts";
+import { optionOf } from "../shared/options.ts";
 import { parseZ3950Endpoint } from "./endpoint.ts";
 import { Z3950Error } from "./errors.ts";
 import type { Z3950RecordSyntax, Z3950SourceOptions } from "./z3950-source.ts";

@@ -3,37 +3,26 @@
  * peers' 25 test records. Skipped with a loud warning when the Debian packages are missing —
  * except in CI (CI=true), where that is a failure.
  */
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makePeerTestData } from "../../../../test/peers/oai-provider.ts";
-import { zebraOrSkip, type Zebra } from "../../../../test/peers/zebra.ts";
-import { controlValue, type MarcRecord } from "../../marc/record.ts";
+import { zebraWithPeerData, type Zebra } from "../../../../test/peers/zebra.ts";
 import { extractItems } from "../../normalise/holdings.ts";
+import { harvestPages, ids, peerIds, upserts } from "../shared/test-support.ts";
 import { SruSource } from "../sru/sru-source.ts";
-import type { HarvestContext, HarvestPage, HarvestRecord, HarvestSource } from "../types.ts";
+import type { HarvestContext, HarvestPage, HarvestSource } from "../types.ts";
 import { Z3950DiagnosticError, Z3950Error } from "./errors.ts";
 import { Z3950Source, type Z3950SourceOptions } from "./z3950-source.ts";
 
 let zebra: Zebra | undefined;
-let data = "";
+let stopZebra: (() => Promise<void>) | undefined;
 const warnings: string[] = [];
 const logger = { warn: (message: string) => void warnings.push(message) };
 
 beforeAll(async () => {
-  data = await mkdtemp(path.join(os.tmpdir(), "interlend-z3950-data-"));
-  zebra = await zebraOrSkip(async () => {
-    await makePeerTestData(data);
-    return { marcFiles: [path.join(data, "peer.mrc")] };
-  }, "Z39.50 peer tests");
+  ({ zebra, stop: stopZebra } = await zebraWithPeerData("Z39.50 peer tests"));
 }, 20 * 60_000);
 
-afterAll(async () => {
-  await zebra?.stop();
-  if (data) await rm(data, { recursive: true, force: true });
-});
+afterAll(() => stopZebra?.());
 
 const source = (options: Partial<Z3950SourceOptions> = {}): Z3950Source =>
   new Z3950Source({
@@ -45,19 +34,10 @@ const source = (options: Partial<Z3950SourceOptions> = {}): Z3950Source =>
     ...options,
   });
 
-async function harvest(from: HarvestSource, context: Partial<HarvestContext> = {}): Promise<HarvestPage[]> {
+function harvest(from: HarvestSource, context: Partial<HarvestContext> = {}): Promise<HarvestPage[]> {
   warnings.length = 0;
-  const pages: HarvestPage[] = [];
-  for await (const page of from.pages({ mode: "full", resumeFrom: null, lastSuccessAt: null, ...context }))
-    pages.push(page);
-  return pages;
+  return harvestPages(from, context);
 }
-
-const upserts = (pages: HarvestPage[]): MarcRecord[] =>
-  pages.flatMap((p) => p.records).flatMap((r: HarvestRecord) => (r.kind === "upsert" ? [r.record] : []));
-const ids = (records: MarcRecord[]): string[] => records.map((r) => controlValue(r, "001") ?? "?");
-const peerIds = (from: number, to: number): string[] =>
-  Array.from({ length: to - from + 1 }, (_, i) => `peer${String(from + i).padStart(4, "0")}`);
 
 describe("Z39.50 harvest from Zebra via zoomsh", () => {
   it("harvests all 25 records as USMARC over three pages, the same as over SRU", async (context) => {

@@ -1,8 +1,7 @@
-import type { ParsedRecord } from "../../marc/parsed.ts";
-import { controlValue, isDeletedRecord } from "../../marc/record.ts";
-import { incrementalFromDate } from "../sru/incremental.ts";
-import { withRetry, type RetryPolicy } from "../sru/retry.ts";
-import type { Checkpoint, HarvestContext, HarvestPage, HarvestRecord, HarvestSource } from "../types.ts";
+import { marcHarvestRecord } from "../shared/harvest-record.ts";
+import { incrementalFromDate } from "../shared/incremental.ts";
+import { withRetry, type RetryPolicy } from "../shared/retry.ts";
+import type { Checkpoint, HarvestContext, HarvestPage, HarvestSource } from "../types.ts";
 import { Z3950DiagnosticError, Z3950Error } from "./errors.ts";
 import { toParsedRecord } from "./records.ts";
 import { assertSingleLine, describeTarget, runZoomsh, validateTarget, type Z3950Target } from "./zoomsh.ts";
@@ -119,7 +118,7 @@ export class Z3950Source implements HarvestSource {
           `Z39.50 ${describeTarget(this.options)}: zoomsh printed no hit count for ${query}`,
         );
       }
-      const records = output.records.map((record) => toHarvestRecord(toParsedRecord(record)));
+      const records = output.records.map((record) => marcHarvestRecord(toParsedRecord(record)));
       if (records.length === 0 && next < hits) {
         throw new Z3950Error(
           `Z39.50 ${describeTarget(this.options)}: no records returned at offset ${next} of ${hits} hits`,
@@ -182,19 +181,4 @@ function readCheckpoint(checkpoint: Checkpoint | null): Z3950Checkpoint | undefi
   const { query, next } = checkpoint;
   if (typeof query !== "string" || typeof next !== "number" || next < 0) return undefined;
   return { query, next: Math.floor(next) };
-}
-
-function toHarvestRecord(parsed: ParsedRecord): HarvestRecord {
-  const position = parsed.position;
-  if (!parsed.ok) {
-    const rejected: HarvestRecord = { kind: "rejected", position, reason: parsed.reason };
-    if (parsed.raw !== undefined) rejected.raw = parsed.raw;
-    return rejected;
-  }
-  const localId = controlValue(parsed.record, "001")?.trim();
-  if (isDeletedRecord(parsed.record)) {
-    if (!localId) return { kind: "rejected", position, reason: "deleted record without 001 id" };
-    return { kind: "delete", position, localId };
-  }
-  return { kind: "upsert", position, record: parsed.record };
 }

@@ -4,6 +4,8 @@
  * hand-edited link still shows something useful.
  */
 
+import type { SearchParams } from "../api-types";
+
 export const FACET_FIELDS = ["format", "language", "library"] as const;
 export type FacetField = (typeof FACET_FIELDS)[number];
 
@@ -15,17 +17,8 @@ const MAX_QUERY_LENGTH = 500;
 const MAX_VALUES = 50;
 const FACET_VALUE = /^[\p{L}\p{N}_.-]{1,64}$/u;
 
-export interface SearchState {
-  q: string;
-  format: string[];
-  language: string[];
-  library: string[];
-  available?: boolean;
-  /** Publication year range, inclusive. */
-  yearFrom?: number;
-  yearTo?: number;
-  page: number;
-}
+/** The search parameters without the page size, which the portal fixes. */
+export type SearchState = Omit<SearchParams, "limit">;
 
 export const MIN_YEAR = 0;
 export const MAX_YEAR = 3000;

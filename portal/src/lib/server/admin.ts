@@ -1,5 +1,7 @@
-import { fail } from "@sveltejs/kit";
+import { error, fail } from "@sveltejs/kit";
 import { apiRequest, type ApiAuth } from "./api";
+import { requireRole } from "./guard";
+import { toPageError } from "./page-errors";
 import { isMissingRoute, problemMessage } from "./problem-message";
 import { t } from "$lib/i18n";
 
@@ -55,6 +57,30 @@ export async function listAdminSources(fetchFn: Fetch, auth: ApiAuth): Promise<A
     ...s,
     options: typeof s.options === "object" && s.options !== null ? (s.options as Record<string, unknown>) : {},
   }));
+}
+
+/**
+ * An admin page's load: an admin signs in first, then `read` asks the API with their credentials;
+ * an API failure becomes the error page.
+ */
+export async function loadAsAdmin<T>(
+  event: { locals: App.Locals; url: URL },
+  read: (auth: ApiAuth) => Promise<T>,
+  options?: { notFoundStatuses?: number[] },
+): Promise<T> {
+  const user = requireRole(event.locals, event.url, "admin");
+  try {
+    return await read(user.auth);
+  } catch (e) {
+    toPageError(e, options);
+  }
+}
+
+/** The row whose id is the route's `[id]`, or the not-found page. */
+export function findByIdOr404<R extends { id: number }>(rows: R[], id: string): R {
+  const row = rows.find((r) => String(r.id) === id);
+  if (!row) error(404, { message: t("error.notFoundTitle"), kind: "not-found" });
+  return row;
 }
 
 /** Runs an admin write; answers the API's body, or a form failure with the API's own words. */

@@ -4,10 +4,12 @@ import { adminLibraryRoutes } from "./libraries.ts";
 import { adminRunRoutes } from "./runs.ts";
 import { adminSettingsRoutes } from "./settings.ts";
 import { adminSourceRoutes } from "./sources.ts";
+import { adminUploadRoutes } from "./uploads.ts";
 
 export function adminRoutes(routes: RouteTable, deps: AppDeps): void {
   adminLibraryRoutes(routes, deps);
   adminSourceRoutes(routes, deps);
   adminRunRoutes(routes, deps);
   adminSettingsRoutes(routes, deps);
+  adminUploadRoutes(routes, deps);
 }

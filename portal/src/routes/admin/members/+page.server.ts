@@ -1,17 +1,12 @@
 import { redirect } from "@sveltejs/kit";
-import { requireRole } from "$lib/server/guard";
-import { adminWrite, formNumber, formText, listAdminLibraries } from "$lib/server/admin";
-import { toPageError } from "$lib/server/page-errors";
+import { adminWrite, formNumber, formText, listAdminLibraries, loadAsAdmin } from "$lib/server/admin";
 import type { Actions, PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = async ({ locals, url, fetch }) => {
-  const user = requireRole(locals, url, "admin");
-  try {
-    return { libraries: await listAdminLibraries(fetch, user.auth), today: new Date().toISOString().slice(0, 10) };
-  } catch (e) {
-    toPageError(e);
-  }
-};
+export const load: PageServerLoad = (event) =>
+  loadAsAdmin(event, async (auth) => ({
+    libraries: await listAdminLibraries(event.fetch, auth),
+    today: new Date().toISOString().slice(0, 10),
+  }));
 
 export const actions: Actions = {
   add: async ({ request, locals, fetch }) => {

@@ -1,18 +1,15 @@
-import { requireRole } from "$lib/server/guard";
-import { adminGet, listAdminSources, type HarvestRun } from "$lib/server/admin";
-import { toPageError } from "$lib/server/page-errors";
+import { adminGet, listAdminSources, loadAsAdmin, type HarvestRun } from "$lib/server/admin";
 import type { PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = async ({ locals, url, fetch, depends }) => {
-  depends("app:runs");
-  const user = requireRole(locals, url, "admin");
-  const source = url.searchParams.get("source");
+export const load: PageServerLoad = (event) => {
+  event.depends("app:runs");
+  const source = event.url.searchParams.get("source");
   const query = new URLSearchParams({ limit: "50" });
   if (source && /^\d{1,10}$/.test(source)) query.set("source", source);
-  try {
+  return loadAsAdmin(event, async (auth) => {
     const [runs, sources] = await Promise.all([
-      adminGet<{ runs: HarvestRun[]; running: number[]; queued: number[] }>(fetch, user.auth, "/v1/admin/runs", query),
-      listAdminSources(fetch, user.auth),
+      adminGet<{ runs: HarvestRun[]; running: number[]; queued: number[] }>(event.fetch, auth, "/v1/admin/runs", query),
+      listAdminSources(event.fetch, auth),
     ]);
     const names = Object.fromEntries(sources.map((s) => [s.id, s.name]));
     const active = runs.runs.some((r) => r.status === "running") || runs.running.length > 0 || runs.queued.length > 0;
@@ -25,7 +22,5 @@ export const load: PageServerLoad = async ({ locals, url, fetch, depends }) => {
       sourceName: query.get("source") ? (names[Number(query.get("source"))] ?? null) : null,
       active,
     };
-  } catch (e) {
-    toPageError(e);
-  }
+  });
 };

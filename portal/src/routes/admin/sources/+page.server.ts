@@ -1,24 +1,18 @@
 import { redirect } from "@sveltejs/kit";
-import { requireRole } from "$lib/server/guard";
-import { adminWrite, formText, listAdminLibraries, listAdminSources } from "$lib/server/admin";
-import { toPageError } from "$lib/server/page-errors";
+import { adminWrite, formText, listAdminLibraries, listAdminSources, loadAsAdmin } from "$lib/server/admin";
 import { HOLDINGS_PRESETS, PROTOCOLS, sourceBody, sourceFormValues } from "$lib/server/source-form";
 import type { Actions, PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = async ({ locals, url, fetch }) => {
-  const user = requireRole(locals, url, "admin");
-  try {
-    const [sources, libraries] = await Promise.all([listAdminSources(fetch, user.auth), listAdminLibraries(fetch, user.auth)]);
+export const load: PageServerLoad = (event) =>
+  loadAsAdmin(event, async (auth) => {
+    const [sources, libraries] = await Promise.all([listAdminSources(event.fetch, auth), listAdminLibraries(event.fetch, auth)]);
     return {
       sources,
       libraries: libraries.map((l) => ({ code: l.code, name: l.name })),
       protocols: PROTOCOLS,
       presets: HOLDINGS_PRESETS,
     };
-  } catch (e) {
-    toPageError(e);
-  }
-};
+  });
 
 export const actions: Actions = {
   add: async ({ request, locals, fetch }) => {

@@ -1,22 +1,11 @@
-import { error, redirect } from "@sveltejs/kit";
-import { t } from "$lib/i18n";
-import { requireRole } from "$lib/server/guard";
-import { adminWrite, formNumber, formText, listAdminLibraries } from "$lib/server/admin";
-import { toPageError } from "$lib/server/page-errors";
+import { redirect } from "@sveltejs/kit";
+import { adminWrite, findByIdOr404, formNumber, formText, listAdminLibraries, loadAsAdmin } from "$lib/server/admin";
 import type { Actions, PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = async ({ locals, url, fetch, params }) => {
-  const user = requireRole(locals, url, "admin");
-  let libraries;
-  try {
-    libraries = await listAdminLibraries(fetch, user.auth);
-  } catch (e) {
-    toPageError(e);
-  }
-  const library = libraries.find((l) => String(l.id) === params.id);
-  if (!library) error(404, { message: t("error.notFoundTitle"), kind: "not-found" });
-  return { library };
-};
+export const load: PageServerLoad = (event) =>
+  loadAsAdmin(event, async (auth) => ({
+    library: findByIdOr404(await listAdminLibraries(event.fetch, auth), event.params.id),
+  }));
 
 export const actions: Actions = {
   save: async ({ request, locals, fetch, params }) => {

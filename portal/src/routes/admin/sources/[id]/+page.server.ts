@@ -1,7 +1,6 @@
-import { error, redirect } from "@sveltejs/kit";
-import { t } from "$lib/i18n";
+import { redirect } from "@sveltejs/kit";
 import { requireRole } from "$lib/server/guard";
-import { adminWrite, listAdminSources } from "$lib/server/admin";
+import { adminWrite, findByIdOr404, listAdminSources } from "$lib/server/admin";
 import { toPageError } from "$lib/server/page-errors";
 import { HOLDINGS_PRESETS, PROTOCOLS, sourceBody, sourceFormValues } from "$lib/server/source-form";
 import type { Actions, PageServerLoad } from "./$types";
@@ -13,9 +12,7 @@ async function findSource(fetchFn: typeof fetch, auth: NonNullable<App.Locals["a
   } catch (e) {
     toPageError(e);
   }
-  const source = sources.find((s) => String(s.id) === id);
-  if (!source) error(404, { message: t("error.notFoundTitle"), kind: "not-found" });
-  return source;
+  return findByIdOr404(sources, id);
 }
 
 export const load: PageServerLoad = async ({ locals, url, fetch, params }) => {
