@@ -7,11 +7,11 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
-import type { UnionDocument } from "@interlend/core/meili";
 import { REPO_ROOT } from "@interlend/core";
+import type { UnionDocument } from "@interlend/core/meili";
 import { buildMeiliSearch, searchQuerySchema } from "@interlend/search-api/services/search-query";
-import { Random } from "../generator/prng.ts";
 import { closedLoop } from "./support/load.ts";
+import { searchMix } from "./support/queries.ts";
 import { BENCH_INDEX, openBenchPod } from "./support/bench-pod.ts";
 import { measureLatency, round, type BenchRequest } from "./support/stats.ts";
 
@@ -40,23 +40,7 @@ async function main() {
   const pod = await openBenchPod(RECORDS, (line) => console.error(line));
   const sample = await pod.transport.request<{ results: UnionDocument[] }>("GET", `/indexes/${BENCH_INDEX}/documents?limit=5000`);
   const docs = sample.results;
-  const random = new Random(7);
-  const words = [...new Set(docs.flatMap((d) => d.title.toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter((w) => w.length > 3))];
-  const isbns = docs.flatMap((d) => d.isbn).slice(0, 2000);
-  const libraries = [...new Set(docs.flatMap((d) => d.libraries))];
-  const formats = [...new Set(docs.map((d) => d.format))];
-
-  /** A varied search: words, an ISBN, filters, sorts — as patrons mix them. */
-  const nextQuery = (): Record<string, string> => {
-    const roll = random.next();
-    if (roll < 0.1 && isbns.length) return { q: random.pick(isbns) };
-    const q = Array.from({ length: random.int(1, 2) }, () => random.pick(words)).join(" ");
-    if (roll < 0.6) return { q };
-    if (roll < 0.75) return { q, library: random.pick(libraries) };
-    if (roll < 0.85) return { q, format: random.pick(formats), available: "true" };
-    if (roll < 0.95) return { q: "", library: random.pick(libraries), sort: "newest" };
-    return { q, yearFrom: "1990", yearTo: "2020" };
-  };
+  const { next: nextQuery, random, libraries } = searchMix(docs);
   const apiRequest = (): BenchRequest => ({ method: "GET", path: `/v1/search?${new URLSearchParams(nextQuery())}` });
   const meiliRequest = (): BenchRequest => ({
     method: "POST",

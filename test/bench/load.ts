@@ -1,0 +1,138 @@
+/**
+ * `npm run bench:load`: an open-loop mixed load on the API (autocannon at a fixed arrival rate, up
+ * to 100 connections): 90% searches, 8% record and copies views, 2% request placements by signed-in
+ * patrons, against the bench pod (BENCH_RECORDS, default 1,000,000). First at 200 req/s for
+ * BENCH_SECONDS (default 60): p99, errors and the API process's memory growth; then stepping the
+ * rate by 100 (BENCH_STEP_SECONDS each, default 20) to the highest rate with p99 ≤ 100 ms and no
+ * errors. The last line is one JSON object.
+ */
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import autocannon from "autocannon";
+import { REPO_ROOT } from "@interlend/core";
+import type { UnionDocument } from "@interlend/core/meili";
+import { createPatron, createSession, findLibraryByCode, updatePodSettings } from "@interlend/db";
+import { SESSION_COOKIE } from "@interlend/search-api/auth/options";
+import { BENCH_INDEX, openBenchPod } from "./support/bench-pod.ts";
+import { searchMix } from "./support/queries.ts";
+import { round } from "./support/stats.ts";
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 20);
+const PATRONS_PER_MEMBER = 40;
+
+function rssMiB(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  return Number(line?.replace(/\D+/g, "") ?? 0) / 1024;
+}
+
+async function main() {
+  const pod = await openBenchPod(RECORDS, (line) => console.error(line));
+  const db = pod.database.db;
+  await updatePodSettings(db, { requestLimits: { perPatron: 10_000, perMemberDaily: 1_000_000 } });
+  const sample = await pod.transport.request<{ results: UnionDocument[] }>("GET", `/indexes/${BENCH_INDEX}/documents?limit=5000`);
+  const docs = sample.results;
+  const { next: nextQuery, random, libraries } = searchMix(docs, 13);
+
+  // Patrons with sessions made directly (sign-in's scrypt is not what this bench measures).
+  const patrons: Array<{ library: string; cookie: string; csrf: string; asked: Set<string> }> = [];
+  for (const code of libraries) {
+    const library = await findLibraryByCode(db, code);
+    if (!library) continue;
+    for (let i = 0; i < PATRONS_PER_MEMBER; i++) {
+      const card = `LOAD-${code}-${i}-${Date.now()}`;
+      const patron = await createPatron(db, { libraryId: library.id, cardNumber: card, name: `Load patron ${i}` });
+      const session = await createSession(db, { patronId: patron.id, role: "patron" });
+      patrons.push({ library: code, cookie: `${SESSION_COOKIE}=${session.token}`, csrf: session.csrfToken, asked: new Set() });
+    }
+  }
+  const lendable = docs.filter((d) => d.availableAt.length > 0);
+  const nextRequest = () => {
+    const roll = random.next();
+    if (roll < 0.9) return { method: "GET", path: `/v1/search?${new URLSearchParams(nextQuery())}` };
+    const doc = random.pick(docs);
+    if (roll < 0.94) return { method: "GET", path: `/v1/records/${doc.id}` };
+    if (roll < 0.98) return { method: "GET", path: `/v1/records/${doc.id}/copies?borrower=${random.pick(libraries)}` };
+    // A patron asks for a title held elsewhere and not on their own shelf, once.
+    for (;;) {
+      const patron = random.pick(patrons);
+      const title = random.pick(lendable);
+      if (title.libraries.includes(patron.library) || patron.asked.has(title.id)) continue;
+      patron.asked.add(title.id);
+      return {
+        method: "POST",
+        path: "/v1/requests",
+        body: JSON.stringify({ recordId: Number(title.id), serviceType: "loan" }),
+        headers: { "content-type": "application/json", cookie: patron.cookie, "x-csrf-token": patron.csrf, "idempotency-key": randomUUID() },
+      };
+    }
+  };
+
+  const child = spawn(process.execPath, ["--import", "tsx", "test/bench/support/api-server.ts"], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, SQLITE_PATH: pod.sqlitePath, MEILI_URL: pod.meiliUrl, MEILI_MASTER_KEY: pod.masterKey, MEILI_INDEX: BENCH_INDEX, BENCH_PLACING_LIMIT: "1000000" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let url = "";
+  for await (const line of createInterface({ input: child.stdout! })) {
+    if (line.startsWith("READY ")) {
+      url = line.slice(6);
+      break;
+    }
+  }
+  if (!url) throw new Error("the API process did not start");
+
+  const run = async (rate: number, seconds: number) => {
+    const result = await autocannon({
+      url,
+      connections: 100,
+      overallRate: rate,
+      duration: seconds,
+      requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, ...nextRequest() }) }],
+    });
+    return { rate, p99Ms: result.latency.p99, errors: result.errors + result.non2xx + result.timeouts, achievedRps: Math.round(result.requests.average) };
+  };
+  try {
+    console.error("warm-up…");
+    await run(100, 10);
+    const rssBefore = rssMiB(child.pid!);
+    console.error(`200 req/s for ${SECONDS} s…`);
+    const main = await run(200, SECONDS);
+    const rssAfter = rssMiB(child.pid!);
+    let maxSustainedRps = main.p99Ms <= 100 && main.errors === 0 ? 200 : 0;
+    const steps = [];
+    for (let rate = 300; maxSustainedRps === rate - 100 && rate <= 3000; rate += 100) {
+      console.error(`step ${rate} req/s for ${STEP_SECONDS} s…`);
+      const step = await run(rate, STEP_SECONDS);
+      steps.push(step);
+      if (step.p99Ms <= 100 && step.errors === 0) maxSustainedRps = rate;
+    }
+    console.log(
+      JSON.stringify({
+        records: RECORDS,
+        rate: 200,
+        seconds: SECONDS,
+        p99Ms: main.p99Ms,
+        errors: main.errors,
+        rssBeforeMiB: round(rssBefore, 1),
+        rssAfterMiB: round(rssAfter, 1),
+        rssGrowthMiB: round(rssAfter - rssBefore, 1),
+        maxSustainedRps,
+        steps,
+      }),
+    );
+  } finally {
+    child.kill("SIGTERM");
+    await once(child, "exit");
+    await pod.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
