@@ -3,12 +3,13 @@ import type { DatabaseHandle, Dialect } from "./connect.ts";
 import { initialMigration } from "./migrations/001-initial.ts";
 import { accountsMigration } from "./migrations/002-accounts.ts";
 import { lendingHistoryMigration } from "./migrations/003-lending-history.ts";
+import { requestsMigration } from "./migrations/004-requests.ts";
 
 /** Migrations in code (not files on disk) so they work the same from tsx, bundles and tests. */
 class CodeMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { "001-initial": initialMigration(this.dialect), "002-accounts": accountsMigration(this.dialect), "003-lending-history": lendingHistoryMigration(this.dialect) };
+    return { "001-initial": initialMigration(this.dialect), "002-accounts": accountsMigration(this.dialect), "003-lending-history": lendingHistoryMigration(this.dialect), "004-requests": requestsMigration(this.dialect) };
   }
 }
 

@@ -1,0 +1,182 @@
+import type { Kysely } from "kysely";
+import type { Database, RequestRow } from "@interlend/db";
+import { problem } from "../../http/problem.ts";
+import { enqueueNotice } from "../../notifications/outbox.ts";
+import { noticesFor, type NoticeFacts, type NoticeTrigger } from "../../notifications/request-notices.ts";
+import { clusterTitle, findPatron, insertEvent, librariesById, updateRequestState, type LibraryRef } from "../../repositories/requests.ts";
+import { SYSTEM, type Actor } from "./access.ts";
+import { parseRota } from "./rota.ts";
+import { checkTransition, isRequestState, type RequestAction, type RequestState, type ServiceType } from "./transitions.ts";
+
+/**
+ * Notices caused by the transitions of one transaction. They are written to the outbox at the end
+ * of that transaction (so they exist exactly when the changes do) and mailed after it commits.
+ */
+export class NoticeQueue {
+  private readonly pending: Array<{ trigger: NoticeTrigger; request: RequestRow }> = [];
+  private patron?: { id: number; name: string; email: string | null };
+  private title?: { clusterId: number; title: string };
+  private libraries = new Map<number, LibraryRef>();
+
+  /** Facts the caller already has (placing loaded the patron and the title). */
+  preload(facts: { patron?: { id: number; name: string; email: string | null }; title?: { clusterId: number; title: string } }): void {
+    this.patron = facts.patron ?? this.patron;
+    this.title = facts.title ?? this.title;
+  }
+
+  add(trigger: NoticeTrigger, request: RequestRow): void {
+    this.pending.push({ trigger, request: { ...request } });
+  }
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Writes the queued notices in `trx`; returns how many were written. */
+  async write(trx: Kysely<Database>, at: string): Promise<number> {
+    let written = 0;
+    for (const { trigger, request } of this.pending) {
+      const facts = await this.factsFor(trx, request);
+      for (const notice of noticesFor(trigger, facts)) {
+        await enqueueNotice(trx, notice, at);
+        written++;
+      }
+    }
+    this.pending.length = 0;
+    return written;
+  }
+
+  private async factsFor(trx: Kysely<Database>, request: RequestRow): Promise<NoticeFacts> {
+    if (this.patron?.id !== request.patron_id) {
+      const row = await findPatron(trx, request.patron_id);
+      this.patron = { id: request.patron_id, name: row?.name ?? "reader", email: row?.email ?? null };
+    }
+    if (this.title?.clusterId !== request.cluster_id) {
+      this.title = { clusterId: request.cluster_id, title: (await clusterTitle(trx, request.cluster_id)) ?? `record ${request.cluster_id}` };
+    }
+    const missing = [request.borrower_library_id, request.lender_library_id].filter((id): id is number => id !== null && !this.libraries.has(id));
+    if (missing.length > 0) for (const [id, library] of await librariesById(trx, missing)) this.libraries.set(id, library);
+    const libraries = this.libraries;
+    const lender = request.lender_library_id === null ? undefined : libraries.get(request.lender_library_id);
+    return {
+      requestId: request.id,
+      title: this.title.title,
+      serviceType: request.service_type,
+      patron: { name: this.patron.name, email: this.patron.email },
+      borrower: { name: libraries.get(request.borrower_library_id)?.name ?? "your library" },
+      lender: lender ? { name: lender.name, contactEmail: lender.contactEmail } : null,
+      pickupLocation: request.pickup_location,
+      dueDate: request.due_date,
+    };
+  }
+}
+
+export interface TransitionContext {
+  at: string;
+  notices: NoticeQueue;
+  reason?: string | null;
+  dueDate?: string | null;
+}
+
+function stateOf(request: RequestRow): RequestState {
+  if (!isRequestState(request.state)) throw new Error(`request ${request.id} is in an unknown state ${request.state}`);
+  return request.state;
+}
+
+/** 409: the action is not possible in the request's current state. */
+export function illegalTransition(request: RequestRow, action: string, allowed: readonly string[]) {
+  return problem(
+    409,
+    "illegal-transition",
+    "Not possible in this state",
+    `Request ${request.id} is ${request.state}: "${action}" is not possible now. Allowed now: ${allowed.length > 0 ? allowed.join(", ") : "nothing (for you)"}.`,
+    { requestId: request.id, state: request.state, action, allowedActions: [...allowed] },
+  );
+}
+
+const NOTIFY_ON: Partial<Record<RequestState, NoticeTrigger>> = {
+  sent: "sent",
+  shipped: "shipped",
+  delivered: "delivered",
+  received: "received",
+  not_supplied: "not_supplied",
+  overdue: "overdue",
+};
+
+/**
+ * Takes one action on a request inside `trx`: checks it against the transition table, changes the
+ * state only if it is still what was read (optimistic concurrency: a concurrent change makes this
+ * a 409), writes the event, queues the notices, and, when a lender said no, sends the request on
+ * to the next lender in its rota (or marks it not supplied). Returns the request as it now is.
+ */
+export async function applyAction(trx: Kysely<Database>, request: RequestRow, action: RequestAction, actor: Actor, context: TransitionContext): Promise<RequestRow> {
+  const state = stateOf(request);
+  const check = checkTransition(action, state, request.service_type as ServiceType, actor.roles);
+  if (!check.ok) {
+    if (check.why === "illegal") throw illegalTransition(request, action, check.allowed);
+    throw problem(403, "not-your-action", "Not yours to do", `Only ${check.transition.by.join(" or ")} may ${action} request ${request.id}.`, {
+      requestId: request.id,
+      state,
+      allowedActions: check.allowed,
+    });
+  }
+  if (action === "send") return sendToNextLender(trx, request, actor, context);
+
+  const to = check.transition.to;
+  const dueDate = action === "ship" ? (context.dueDate ?? null) : undefined;
+  const moved = await updateRequestState(trx, request.id, state, { state: to, at: context.at, ...(dueDate !== undefined && { dueDate }) });
+  if (!moved) throw changedMeanwhile(request);
+  await insertEvent(trx, {
+    requestId: request.id,
+    at: context.at,
+    actor: actor.label,
+    from: state,
+    to,
+    lenderLibraryId: request.lender_library_id,
+    reason: context.reason ?? null,
+  });
+  const next: RequestRow = { ...request, state: to, updated_at: context.at, ...(dueDate !== undefined && { due_date: dueDate }) };
+  const trigger = NOTIFY_ON[to];
+  if (trigger) context.notices.add(trigger, next);
+  if (to === "unfilled") return sendToNextLender(trx, next, SYSTEM, { ...context, reason: null });
+  return next;
+}
+
+function changedMeanwhile(request: RequestRow) {
+  return problem(409, "request-changed", "Changed meanwhile", `Request ${request.id} was changed by someone else a moment ago; reload it and try again.`, {
+    requestId: request.id,
+  });
+}
+
+function suspended(until: string | null, at: string): boolean {
+  if (!until) return false;
+  const t = Date.parse(until);
+  return !Number.isNaN(t) && t > Date.parse(at);
+}
+
+/**
+ * submitted → sent to the first rota lender, or unfilled → sent to the next one; lenders removed or
+ * suspended since the rota was frozen are passed over. No lender left → not_supplied.
+ */
+async function sendToNextLender(trx: Kysely<Database>, request: RequestRow, actor: Actor, context: TransitionContext): Promise<RequestRow> {
+  const state = stateOf(request);
+  const rota = parseRota(request.rota);
+  const start = state === "submitted" ? 0 : request.rota_position + 1;
+  const libraries = await librariesById(trx, rota.slice(start).map((e) => e.libraryId));
+  for (let position = start; position < rota.length; position++) {
+    const lender = libraries.get(rota[position]!.libraryId);
+    if (!lender || suspended(lender.suspendedUntil, context.at)) continue;
+    const moved = await updateRequestState(trx, request.id, state, { state: "sent", at: context.at, lenderLibraryId: lender.id, rotaPosition: position });
+    if (!moved) throw changedMeanwhile(request);
+    await insertEvent(trx, { requestId: request.id, at: context.at, actor: actor.label, from: state, to: "sent", lenderLibraryId: lender.id, reason: null });
+    const next: RequestRow = { ...request, state: "sent", updated_at: context.at, lender_library_id: lender.id, rota_position: position };
+    context.notices.add("sent", next);
+    return next;
+  }
+  const moved = await updateRequestState(trx, request.id, state, { state: "not_supplied", at: context.at });
+  if (!moved) throw changedMeanwhile(request);
+  await insertEvent(trx, { requestId: request.id, at: context.at, actor: actor.label, from: state, to: "not_supplied", lenderLibraryId: null, reason: "rota exhausted" });
+  const next: RequestRow = { ...request, state: "not_supplied", updated_at: context.at };
+  context.notices.add("not_supplied", next);
+  return next;
+}
