@@ -8,6 +8,8 @@ import { migrateToLatest, openDatabase, startMaintenance } from "@interlend/db";
 import { runHarvest } from "@interlend/harvester/run/run-harvest";
 import { HarvestScheduler } from "@interlend/harvester/schedule/scheduler";
 import { bootstrapAdminFromEnv } from "@interlend/search-api/auth/bootstrap";
+import { startRequestJobs } from "@interlend/search-api/jobs/index";
+import { configureNotifications } from "@interlend/search-api/notifications/sender";
 import { cachedLibraryNames } from "@interlend/search-api/library-names";
 import { startApiServer } from "@interlend/search-api/server";
 import { createMeiliSearchBackend } from "@interlend/search-api/services/meili-search-backend";
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
   const index = createMeiliUnionIndexWriter(meili.transport, config.MEILI_INDEX);
   const scheduler = new HarvestScheduler({
     db: database.db,
-    concurrency: 2,
+    concurrency: config.HARVEST_CONCURRENCY,
     log,
     run: async (source) => {
       const run = await runHarvest({ db: database.db, source, index, mode: "incremental", onIndexError: (e) => log(`index: ${e.message}`) });
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
       harvests: scheduler,
       liveAvailability: memberLiveAvailability(database.db),
       fileRoots: [path.join(config.dataDir, "imports"), path.join(config.dataDir, "demo")],
+      maxUploadBytes: config.MAX_UPLOAD_BYTES,
       log: (message, error) => console.error(message, error),
     },
     config.HOST,
@@ -85,6 +88,9 @@ async function main(): Promise<void> {
   await scheduler.reload();
   const stopMaintenance = startMaintenance(database.db, log);
   cleanups.push(async () => stopMaintenance());
+  configureNotifications(database.db, { smtpUrl: config.SMTP_URL, from: config.NOTIFY_FROM, log: (message, error) => console.error(message, error ?? "") });
+  const requestJobs = startRequestJobs(database.db, { log: (message, error) => console.error(message, error ?? "") });
+  cleanups.push(() => requestJobs.stop());
 
   ensurePortalBuilt(log);
   const portal = await startPortalServer(api.url, config.HOST, config.PORTAL_PORT);

@@ -31,6 +31,15 @@ const configSchema = z.object({
   API_URL: z.url().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  MEILI_BINARY: z.string().min(1).optional(),
+  MEILI_MAX_INDEXING_THREADS: z.coerce.number().int().min(1).max(256).optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  NOTIFY_FROM: z.string().min(3).max(200).optional(),
+  HARVEST_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

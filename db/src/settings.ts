@@ -11,6 +11,11 @@ const rankingSettings = z.strictObject({
   turnaroundWeight: z.number().min(0).max(1000),
   /** Days of penalty per request lent more than borrowed in the window (RapidILL's "lowest net"): 0.01 = 1 day per 100. */
   loadBalanceWeight: z.number().min(0).max(1000),
+  /**
+   * The load-balance penalty never exceeds this many days, so it evens out work among comparable
+   * lenders but never puts a lender that lends a lot behind one that is days slower or rarely fills.
+   */
+  loadBalanceCapDays: z.number().min(0).max(365),
   /** Days of penalty per km between borrower and lender; 0 turns distance off. */
   distanceWeight: z.number().min(0).max(1000),
   /** Shrinkage strength k: how many requests' worth of weight the pod figure gets. */
@@ -46,6 +51,7 @@ export const DEFAULT_POD_SETTINGS: PodSettings = Object.freeze({
   ranking: Object.freeze({
     turnaroundWeight: 1,
     loadBalanceWeight: 0.01,
+    loadBalanceCapDays: 2,
     distanceWeight: 0,
     priorRequests: 10,
     windowDays: 90,

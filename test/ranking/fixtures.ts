@@ -76,6 +76,7 @@ export const POD: TurnaroundFigures = {
 export const WEIGHTS = {
   turnaroundWeight: 1,
   loadBalanceWeight: 0.05,
+  loadBalanceCapDays: 3,
   distanceWeight: 0,
   priorRequests: 10,
   windowDays: 90,

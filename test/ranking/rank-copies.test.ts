@@ -192,6 +192,19 @@ describe("rankCopies", () => {
     expect(unweighted.copies.map((c) => c.library)).toEqual(["GENEROUS", "BALANCED"]);
   });
 
+  it("caps the load-balance penalty so a busy but fast lender stays ahead of a slow one", () => {
+    const copies = [copy(2, "BUSYFAST"), copy(3, "SLOW")];
+    const stats = lenders(
+      figures(2, { filled: 400, median: 1, lent: 2000, borrowed: 10 }),
+      figures(3, { filled: 400, median: 6, lent: 10, borrowed: 10 }),
+    );
+    const capped = rankCopies(input({ copies, lenders: stats }));
+    expect(capped.copies.map((c) => c.library)).toEqual(["BUSYFAST", "SLOW"]);
+    expect(capped.copies[0]!.score).toBeLessThanOrEqual(capped.copies[0]!.figures.expectedDays + WEIGHTS.loadBalanceCapDays + 0.01);
+    const uncapped = rankCopies(input({ copies, lenders: stats, settings: { ...WEIGHTS, loadBalanceCapDays: 365 } }));
+    expect(uncapped.copies.map((c) => c.library)).toEqual(["SLOW", "BUSYFAST"]);
+  });
+
   it("weighs distance between members when the admin turns it on", () => {
     const borrower = { libraryId: BORROWER, latitude: 51.5074, longitude: -0.1278 }; // London
     const copies = [

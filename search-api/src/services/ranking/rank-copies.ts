@@ -131,13 +131,21 @@ function days(value: number): string {
 }
 
 /**
+ * Members that lent more than they borrowed wait a little (DESIGN.md: a penalty, not a bonus for
+ * net borrowers), at most loadBalanceCapDays, so balance never outweighs a lender days faster.
+ */
+export function loadPenaltyDays(net: number, settings: { loadBalanceWeight: number; loadBalanceCapDays: number }): number {
+  return Math.min(settings.loadBalanceCapDays, Math.max(0, settings.loadBalanceWeight * net));
+}
+
+/**
  * Orders the copies of one title for one borrower: who should lend it, and why. Pure: the same
  * input always gives the same output, and nothing is read or written.
  *
  * Candidates are lendable copies at other members that are not suspended and whose loan type fits
  * (a loan needs a returnable copy). Order: availability tier (on shelf > unknown > on loan, soonest
  * due first), then score = turnaroundWeight × expected days (shrunk median ÷ shrunk fill rate) +
- * loadBalanceWeight × (lent − borrowed) + distanceWeight × km, then fewest requests sent today,
+ * min(cap, loadBalanceWeight × max(0, lent − borrowed)) + distanceWeight × km, then fewest requests sent today,
  * then member code. One entry per member: its best copy.
  */
 export function rankCopies(input: RankingInput): RankedCopies {
@@ -197,7 +205,7 @@ export function rankCopies(input: RankingInput): RankedCopies {
         : undefined;
     const score = round(
       settings.turnaroundWeight * expectedDays +
-        settings.loadBalanceWeight * net +
+        loadPenaltyDays(net, settings) +
         settings.distanceWeight * (distanceKm ?? 0),
       3,
     );
