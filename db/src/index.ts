@@ -14,3 +14,4 @@ export * from "./lending-history.ts";
 export * from "./requests.ts";
 export * from "./retention.ts";
 export * from "./maintenance.ts";
+export * from "./unavailable.ts";

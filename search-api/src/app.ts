@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Kysely } from "kysely";
-import type { Database } from "@interlend/db";
+import { isDatabaseUnavailable, type Database } from "@interlend/db";
 import { mountAuth } from "./auth/index.ts";
 import type { AuthOptions } from "./auth/options.ts";
 import { openApiDocument } from "./http/openapi.ts";
@@ -47,6 +47,9 @@ export interface HarvestControl {
 
 function toProblem(error: unknown, deps: AppDeps) {
   if (error instanceof HttpProblem) return error.problem;
+  if (isDatabaseUnavailable(error)) {
+    return problem(503, "database-unavailable", "Service unavailable", "The database cannot be reached right now; try again shortly.").problem;
+  }
   if (error instanceof SearchUnavailableError) {
     return problem(503, "search-unavailable", "Search is unavailable", "The search index cannot be reached right now; try again shortly.").problem;
   }
