@@ -1,9 +1,14 @@
 /**
  * `npm run bench:harvest`: a generated consortium (BENCH_RECORDS, default 1,000,000) as MARCXML
- * (BENCH_FORMAT=iso2709 for ISO 2709) through the real file-source path — parse → normalise →
- * db (SQLite, or DATABASE_URL) → clusters → Meilisearch — until every document is searchable.
- * Beside it, in the same run, the same final documents pushed into a fresh index with the same
- * settings (Meilisearch alone). The last line is one JSON object with the figures.
+ * through the real file-source path — parse → normalise → db (SQLite, or DATABASE_URL) → clusters
+ * → Meilisearch — until every document is searchable. Then, in the same run:
+ * - an incremental run of every source that finds no changes (`incrementalNoChangeSeconds`: the
+ *   slowest source);
+ * - Meilisearch alone: the same final documents pushed into a fresh index with the same settings;
+ * - the same consortium as ISO 2709 through the same path into a fresh db and index
+ *   (`isoRecordsPerSec`; BENCH_ISO=0 skips it).
+ * BENCH_FORMAT=iso2709 makes ISO 2709 the main format (and skips the second pass). The last line
+ * is one JSON object with the figures.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -14,16 +19,19 @@ import {
   createMeiliUnionIndexWriter,
   ensureUnionIndex,
   startManagedMeilisearch,
+  type MeiliTransport,
   type UnionDocument,
 } from "@interlend/core/meili";
-import { createSource, ensureLibrary, migrateToLatest, openDatabase } from "@interlend/db";
+import { createSource, ensureLibrary, migrateToLatest, openDatabase, type DatabaseHandle, type Source } from "@interlend/db";
 import { harvestProgressBar } from "@interlend/harvester/cli/progress-bar";
 import { indexClusters } from "@interlend/harvester/indexer/drain-outbox";
 import { runHarvest } from "@interlend/harvester/run/run-harvest";
 import { writeDemoConsortium } from "../generator/write-files.ts";
 
+type Format = "marcxml" | "iso2709";
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
-const FORMAT = process.env.BENCH_FORMAT === "iso2709" ? "iso2709" : "marcxml";
+const FORMAT: Format = process.env.BENCH_FORMAT === "iso2709" ? "iso2709" : "marcxml";
+const ISO_PASS = FORMAT === "marcxml" && process.env.BENCH_ISO !== "0";
 
 function peakRssSampler() {
   let peak = process.memoryUsage().rss;
@@ -31,36 +39,80 @@ function peakRssSampler() {
   return { stop: () => (clearInterval(timer), Math.max(peak, process.memoryUsage().rss)) };
 }
 
-async function main() {
-  const genDir = path.join(REPO_ROOT, "data", "bench", `${FORMAT}-${RECORDS}`);
-  mkdirSync(genDir, { recursive: true });
-  console.error(`Generating ${RECORDS} records (${FORMAT}) in ${genDir} (reused when present)…`);
-  const demo = await writeDemoConsortium({ records: RECORDS, outDir: genDir, format: FORMAT, seed: 1 });
+function openBenchDatabase(work: string, name: string): DatabaseHandle {
+  // On PostgreSQL each pass gets a schema of its own, dropped at the end.
+  const pgSchema = process.env.DATABASE_URL ? `bench_${name}_${process.pid}` : undefined;
+  return openDatabase({ databaseUrl: process.env.DATABASE_URL, sqlitePath: path.join(work, `${name}.sqlite`), pgSchema });
+}
 
+async function dropSchema(database: DatabaseHandle): Promise<void> {
+  if (database.dialect !== "postgres" || !database.schema) return;
+  const { sql } = await import("kysely");
+  await sql`drop schema if exists ${sql.id(database.schema)} cascade`.execute(database.db);
+}
+
+interface Pass {
+  records: number;
+  seconds: number;
+  peakRssMiB: number;
+  sources: Source[];
+}
+
+/** Generates (or reuses) the consortium in `format` and harvests every member into db and index. */
+async function harvestPass(format: Format, database: DatabaseHandle, transport: MeiliTransport, uid: string): Promise<Pass> {
+  const genDir = path.join(REPO_ROOT, "data", "bench", `${format}-${RECORDS}`);
+  mkdirSync(genDir, { recursive: true });
+  console.error(`Generating ${RECORDS} records (${format}) in ${genDir} (reused when present)…`);
+  const demo = await writeDemoConsortium({ records: RECORDS, outDir: genDir, format, seed: 1 });
+  if (database.schema && database.dialect === "postgres") {
+    const { sql } = await import("kysely");
+    await sql`create schema if not exists ${sql.id(database.schema)}`.execute(database.db);
+  }
+  await migrateToLatest(database);
+  const db = database.db;
+  await ensureUnionIndex(transport, uid);
+  const writer = createMeiliUnionIndexWriter(transport, uid);
+  const sources: Source[] = [];
+  const rss = peakRssSampler();
+  const started = performance.now();
+  let seen = 0;
+  for (const member of demo.libraries) {
+    const library = await ensureLibrary(db, member);
+    const source = await createSource(db, { libraryId: library.id, name: member.code, protocol: "file", endpoint: demo.files[member.code]! });
+    sources.push(source);
+    const bar = harvestProgressBar(`${member.code} ${format}`);
+    const run = await runHarvest({ db, source, index: writer, onProgress: bar.update });
+    bar.stop();
+    if (run.status === "failed") throw new Error(`${member.code}: ${run.error}`);
+    seen += run.seen;
+  }
+  await writer.flush();
+  const seconds = (performance.now() - started) / 1000;
+  return { records: seen, seconds, peakRssMiB: rss.stop() / 2 ** 20, sources };
+}
+
+async function main() {
   const work = mkdtempSync(path.join(os.tmpdir(), "interlend-bench-harvest-"));
   const meili = await startManagedMeilisearch({ dataDir: work });
   const transport = createMeiliTransport({ url: meili.url, apiKey: meili.masterKey });
-  const database = openDatabase({ databaseUrl: process.env.DATABASE_URL, sqlitePath: path.join(work, "bench.sqlite") });
+  const database = openBenchDatabase(work, "bench");
+  const figures: Record<string, unknown> = {};
   try {
-    await migrateToLatest(database);
+    const pass = await harvestPass(FORMAT, database, transport, "bench_union");
     const db = database.db;
-    await ensureUnionIndex(transport, "bench_union");
+
+    // An incremental run of each source with nothing changed.
     const writer = createMeiliUnionIndexWriter(transport, "bench_union");
-    const rss = peakRssSampler();
-    const started = performance.now();
-    let seen = 0;
-    for (const member of demo.libraries) {
-      const library = await ensureLibrary(db, member);
-      const source = await createSource(db, { libraryId: library.id, name: member.code, protocol: "file", endpoint: demo.files[member.code]! });
-      const bar = harvestProgressBar(member.code);
-      const run = await runHarvest({ db, source, index: writer, onProgress: bar.update });
-      bar.stop();
-      if (run.status === "failed") throw new Error(`${member.code}: ${run.error}`);
-      seen += run.seen;
+    let incrementalNoChangeSeconds = 0;
+    let incrementalSeen = 0;
+    for (const source of pass.sources) {
+      const started = performance.now();
+      const run = await runHarvest({ db, source, index: writer, mode: "incremental" });
+      await writer.flush();
+      incrementalNoChangeSeconds = Math.max(incrementalNoChangeSeconds, (performance.now() - started) / 1000);
+      if (run.status === "failed") throw new Error(`incremental ${source.name}: ${run.error}`);
+      incrementalSeen += run.added + run.updated + run.deleted;
     }
-    await writer.flush();
-    const seconds = (performance.now() - started) / 1000;
-    const peakRssMiB = rss.stop() / 2 ** 20;
 
     // Meilisearch alone: the same final documents into a fresh index with the same settings.
     const documents: UnionDocument[] = [];
@@ -73,22 +125,43 @@ async function main() {
     await alone.replace(documents);
     await alone.flush();
     const aloneSeconds = (performance.now() - aloneStarted) / 1000;
+    const unionRecords = documents.length;
+    documents.length = 0;
 
-    const figures = {
-      records: seen,
+    Object.assign(figures, {
+      records: pass.records,
       format: FORMAT,
-      unionRecords: documents.length,
-      seconds: Number(seconds.toFixed(1)),
-      recordsPerSec: Math.round(seen / seconds),
-      peakRssMiB: Math.round(peakRssMiB),
+      unionRecords,
+      seconds: Number(pass.seconds.toFixed(1)),
+      recordsPerSec: Math.round(pass.records / pass.seconds),
+      peakRssMiB: Math.round(pass.peakRssMiB),
       meiliAloneSeconds: Number(aloneSeconds.toFixed(1)),
-      meiliAloneRecordsPerSec: Math.round(seen / aloneSeconds),
-      meiliAloneDocsPerSec: Math.round(documents.length / aloneSeconds),
+      meiliAloneRecordsPerSec: Math.round(pass.records / aloneSeconds),
+      meiliAloneDocsPerSec: Math.round(unionRecords / aloneSeconds),
+      incrementalNoChangeSeconds: Number(incrementalNoChangeSeconds.toFixed(2)),
+      incrementalChanges: incrementalSeen,
       dialect: database.dialect,
-    };
+    });
+
+    if (ISO_PASS) {
+      const isoDatabase = openBenchDatabase(work, "iso");
+      try {
+        const iso = await harvestPass("iso2709", isoDatabase, transport, "bench_iso");
+        Object.assign(figures, {
+          isoRecords: iso.records,
+          isoSeconds: Number(iso.seconds.toFixed(1)),
+          isoRecordsPerSec: Math.round(iso.records / iso.seconds),
+          isoPeakRssMiB: Math.round(iso.peakRssMiB),
+        });
+      } finally {
+        await dropSchema(isoDatabase);
+        await isoDatabase.close();
+      }
+    }
     console.log(JSON.stringify(figures));
   } finally {
     transport.close();
+    await dropSchema(database).catch(() => undefined);
     await database.close();
     await meili.stop();
     rmSync(work, { recursive: true, force: true });

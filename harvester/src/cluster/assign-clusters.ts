@@ -99,9 +99,14 @@ async function linkCandidates(trx: Trx, candidates: ClusterCandidate[], sets: Un
 /**
  * Decides each candidate's cluster: the existing cluster it links to, the oldest of several
  * (merging the others into it), or a new one. Every cluster whose content changes is added to
- * `touched` so the index rebuilds it.
+ * `touched` so the index rebuilds it; the new ones (holding only candidates) also to `created`.
  */
-export async function assignClusters(trx: Trx, candidates: ClusterCandidate[], touched: Set<number>): Promise<Map<string, number>> {
+export async function assignClusters(
+  trx: Trx,
+  candidates: ClusterCandidate[],
+  touched: Set<number>,
+  created?: Set<number>,
+): Promise<Map<string, number>> {
   const sets = new UnionFind();
   const reached = await linkCandidates(trx, candidates, sets);
   const clustersByRoot = new Map<string, Set<number>>();
@@ -116,6 +121,7 @@ export async function assignClusters(trx: Trx, candidates: ClusterCandidate[], t
   const fresh = await createClusters(trx, rootsNeedingCluster.length);
   const targetByRoot = new Map<string, number>();
   rootsNeedingCluster.forEach((root, i) => targetByRoot.set(root, fresh[i]!));
+  if (created) for (const id of fresh) created.add(id);
   for (const [root, clusterIds] of clustersByRoot) {
     const [target, ...merged] = [...clusterIds].sort((a, b) => a - b);
     targetByRoot.set(root, target!);

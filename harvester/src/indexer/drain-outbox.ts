@@ -1,30 +1,40 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { nowIso, type Database } from "@interlend/db";
+import type { UnionDocument } from "@interlend/core/meili/union-index";
 import type { NormalisedBib } from "../normalise/types.ts";
 import { chunk } from "../ingest/chunk.ts";
 import type { UnionIndexWriter } from "./index-writer.ts";
 import { buildUnionDocument, type MemberBib, type MemberItem } from "./union-document.ts";
 
-async function libraryCodes(db: Kysely<Database>): Promise<Map<number, string>> {
+export async function libraryCodes(db: Kysely<Database>): Promise<Map<number, string>> {
   const rows = await db.selectFrom("libraries").select(["id", "code"]).execute();
   return new Map(rows.map((r) => [r.id, r.code]));
 }
 
-function countFields(marcJson: string): number {
-  // Cheap and good enough for "which record is richer": count field objects.
-  let count = 0;
-  for (let i = marcJson.indexOf('"tag"'); i !== -1; i = marcJson.indexOf('"tag"', i + 5)) count++;
-  return count;
+/**
+ * Number of MARC fields of a stored record, counted in the db: one `"tag"` key per field object in
+ * the record's JSON (a `"` inside a value is always escaped, so values never match), without
+ * sending the whole MARC JSON over to count it here.
+ */
+const FIELD_COUNT = sql<number>`(length(marc) - length(replace(marc, '"tag"', ''))) / 5`;
+
+export interface ClusterDocuments {
+  documents: UnionDocument[];
+  /** Clusters left without records: their documents go, and so do they. */
+  empty: number[];
 }
 
-/** Rebuilds the union documents of the given clusters from the db and writes them to the index. */
-export async function indexClusters(db: Kysely<Database>, writer: UnionIndexWriter, clusterIds: number[]): Promise<void> {
-  const codes = await libraryCodes(db);
+/** Builds the union documents of the given clusters from the db. */
+export async function buildClusterDocuments(db: Kysely<Database>, clusterIds: number[], codes?: Map<number, string>): Promise<ClusterDocuments> {
+  const libraries = codes ?? (await libraryCodes(db));
+  const documents: UnionDocument[] = [];
+  const empty: number[] = [];
   for (const ids of chunk(clusterIds, 500)) {
     const bibs = await db
       .selectFrom("bib_records")
-      .select(["id", "cluster_id", "library_id", "data", "marc"])
+      .select(["id", "cluster_id", "library_id", "data", FIELD_COUNT.as("field_count")])
       .where("cluster_id", "in", ids)
+      .orderBy("id")
       .execute();
     const items = bibs.length
       ? await db
@@ -35,12 +45,16 @@ export async function indexClusters(db: Kysely<Database>, writer: UnionIndexWrit
       : [];
     const clusterOfBib = new Map(bibs.map((b) => [b.id, b.cluster_id!]));
     const membersByCluster = new Map<number, MemberBib[]>();
+    if (bibs.some((b) => !libraries.has(b.library_id)) && codes) {
+      // A member added since the codes were read.
+      for (const [id, code] of await libraryCodes(db)) libraries.set(id, code);
+    }
     for (const row of bibs) {
       const list = membersByCluster.get(row.cluster_id!) ?? [];
       list.push({
-        libraryCode: codes.get(row.library_id) ?? String(row.library_id),
+        libraryCode: libraries.get(row.library_id) ?? String(row.library_id),
         bib: JSON.parse(row.data) as NormalisedBib,
-        fieldCount: countFields(row.marc),
+        fieldCount: Number(row.field_count),
       });
       membersByCluster.set(row.cluster_id!, list);
     }
@@ -48,19 +62,30 @@ export async function indexClusters(db: Kysely<Database>, writer: UnionIndexWrit
     for (const item of items) {
       const clusterId = clusterOfBib.get(item.bib_id)!;
       const list = itemsByCluster.get(clusterId) ?? [];
-      list.push({ libraryCode: codes.get(item.library_id) ?? String(item.library_id), status: item.status, lendable: item.lendable === 1 });
+      list.push({ libraryCode: libraries.get(item.library_id) ?? String(item.library_id), status: item.status, lendable: item.lendable === 1 });
       itemsByCluster.set(clusterId, list);
     }
-    const documents = [...membersByCluster].map(([clusterId, members]) =>
-      buildUnionDocument(clusterId, members, itemsByCluster.get(clusterId) ?? []),
-    );
-    const empty = ids.filter((id) => !membersByCluster.has(id));
-    if (documents.length) await writer.replace(documents);
-    if (empty.length) {
-      await writer.remove(empty.map(String));
-      await db.deleteFrom("clusters").where("id", "in", empty).execute();
+    for (const [clusterId, members] of membersByCluster) {
+      documents.push(buildUnionDocument(clusterId, members, itemsByCluster.get(clusterId) ?? []));
     }
+    for (const id of ids) if (!membersByCluster.has(id)) empty.push(id);
   }
+  return { documents, empty };
+}
+
+/** Writes documents and removals to the index, then drops the clusters that no longer have records. */
+export async function writeClusterDocuments(db: Kysely<Database>, writer: UnionIndexWriter, built: ClusterDocuments): Promise<void> {
+  if (built.documents.length) await writer.replace(built.documents);
+  if (built.empty.length) {
+    await writer.remove(built.empty.map(String));
+    for (const ids of chunk(built.empty, 500)) await db.deleteFrom("clusters").where("id", "in", ids).execute();
+  }
+}
+
+/** Rebuilds the union documents of the given clusters from the db and writes them to the index. */
+export async function indexClusters(db: Kysely<Database>, writer: UnionIndexWriter, clusterIds: number[]): Promise<void> {
+  const codes = await libraryCodes(db);
+  for (const ids of chunk(clusterIds, 500)) await writeClusterDocuments(db, writer, await buildClusterDocuments(db, ids, codes));
 }
 
 /**

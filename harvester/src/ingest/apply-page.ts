@@ -2,6 +2,8 @@ import type { Kysely, Transaction } from "kysely";
 import { nowIso, recordRejected, recordRunProgress, type Database, type RunCounts } from "@interlend/db";
 import { assignClusters } from "../cluster/assign-clusters.ts";
 import { splitClusters } from "../cluster/split-clusters.ts";
+import type { UnionDocument } from "@interlend/core/meili/union-index";
+import { buildUnionDocument, type MemberBib, type MemberItem } from "../indexer/union-document.ts";
 import type { Checkpoint } from "../sources/types.ts";
 import { chunk } from "./chunk.ts";
 import { queueForIndex } from "./queue-for-index.ts";
@@ -14,6 +16,18 @@ export interface IngestTarget {
   libraryId: number;
   sourceId: number;
   runId: number;
+  /** The member's code: with it, the page's new clusters get their union documents built here. */
+  libraryCode?: string;
+}
+
+/** What the index needs after a page committed (filled in by applyPage). */
+export interface PageIndexWork {
+  /** Documents of the clusters the page created: every record in them is one the page wrote. */
+  documents: UnionDocument[];
+  /** The other clusters the page queued; their documents are rebuilt from the db. */
+  clusterIds: number[];
+  /** The queued_at of the page's outbox rows. */
+  queuedAt: string;
 }
 
 interface ExistingBib {
@@ -77,6 +91,31 @@ async function writeKeysAndItems(trx: Trx, target: IngestTarget, written: Array<
 }
 
 /**
+ * Union documents of the clusters this page created, from the page's own records: nothing else can
+ * be in them (a new cluster holds only records the page assigned to it), so the db would give the
+ * same. Members in the order the page inserted them, which is the order of their ids.
+ */
+function newClusterDocuments(
+  libraryCode: string,
+  written: Array<{ id: number; upsert: PreparedUpsert }>,
+  clusterOf: Map<string, number>,
+  created: Set<number>,
+): Map<number, UnionDocument> {
+  const members = new Map<number, { bibs: MemberBib[]; items: MemberItem[] }>();
+  for (const { upsert: u } of [...written].sort((a, b) => a.id - b.id)) {
+    const clusterId = clusterOf.get(u.localId)!;
+    if (!created.has(clusterId)) continue;
+    let entry = members.get(clusterId);
+    if (!entry) members.set(clusterId, (entry = { bibs: [], items: [] }));
+    entry.bibs.push({ libraryCode, bib: u.bib, fieldCount: u.fieldCount });
+    for (const item of u.items) entry.items.push({ libraryCode, status: item.status, lendable: item.lendable });
+  }
+  const documents = new Map<number, UnionDocument>();
+  for (const [clusterId, entry] of members) documents.set(clusterId, buildUnionDocument(clusterId, entry.bibs, entry.items));
+  return documents;
+}
+
+/**
  * Writes one page of records, its rejections, the run's counts and the checkpoint in ONE
  * transaction: after a crash the run resumes exactly after the last page that committed.
  */
@@ -85,6 +124,7 @@ export async function applyPage(
   page: PreparedPage,
   countsBefore: RunCounts,
   checkpoint: Checkpoint,
+  indexWork?: PageIndexWork,
 ): Promise<RunCounts> {
   return target.db.transaction().execute(async (trx) => {
     const counts = { ...countsBefore };
@@ -119,10 +159,12 @@ export async function applyPage(
       if (oldCluster != null) shaken.add(oldCluster);
     }
 
+    const created = new Set<number>();
     const clusterOf = await assignClusters(
       trx,
       changed.map((u) => ({ localId: u.localId, strongKeys: u.keys, workKey: u.workKey })),
       touched,
+      created,
     );
     const now = nowIso();
     const written: Array<{ id: number; upsert: PreparedUpsert }> = [];
@@ -148,9 +190,15 @@ export async function applyPage(
     await writeKeysAndItems(trx, target, written);
     for (const id of shaken) touched.add(id);
     for (const id of await splitClusters(trx, shaken)) touched.add(id);
-    await queueForIndex(trx, touched);
+    const queuedAt = touched.size ? await queueForIndex(trx, touched) : "";
     await recordRejected(trx, target.runId, page.rejected);
     await recordRunProgress(trx, target.runId, counts, checkpoint);
+    if (indexWork) {
+      const direct = target.libraryCode === undefined ? new Map<number, UnionDocument>() : newClusterDocuments(target.libraryCode, written, clusterOf, created);
+      indexWork.documents = [...direct.values()];
+      indexWork.clusterIds = [...touched].filter((id) => !direct.has(id));
+      indexWork.queuedAt = queuedAt;
+    }
     return counts;
   });
 }

@@ -15,6 +15,8 @@ export interface PreparedUpsert {
   keys: string[];
   workKey?: string;
   marcJson: string;
+  /** Number of MARC fields (what the index counts in `marc` to find a cluster's richest record). */
+  fieldCount: number;
   contentHash: string;
   datestamp: string | null;
 }
@@ -53,6 +55,7 @@ export function preparePage(records: HarvestRecord[], mapping?: HoldingsMapping)
             keys: strongMatchKeys(bib),
             workKey: workKey(bib),
             marcJson,
+            fieldCount: record.record.fields.length,
             contentHash: createHash("sha1").update(marcJson).digest("base64url"),
             datestamp: record.datestamp ?? bib.modifiedAt ?? null,
           });

@@ -2,9 +2,25 @@ import type { Transaction } from "kysely";
 import { nowIso, type Database } from "@interlend/db";
 import { chunk } from "./chunk.ts";
 
-/** Puts clusters in the index outbox, in the caller's transaction, so the index catches up later. */
-export async function queueForIndex(trx: Transaction<Database>, clusterIds: Iterable<number>): Promise<void> {
-  const now = nowIso();
+let lastStamp = "";
+
+/**
+ * A queued_at later than any this process gave before: whoever indexes a cluster deletes its outbox
+ * row only while the row still carries the stamp it read, so two queueings must never share one.
+ */
+export function nextQueueStamp(): string {
+  let stamp = nowIso();
+  if (stamp <= lastStamp) stamp = new Date(Date.parse(lastStamp) + 1).toISOString();
+  lastStamp = stamp;
+  return stamp;
+}
+
+/**
+ * Puts clusters in the index outbox, in the caller's transaction, so the index catches up later.
+ * Returns the queued_at the rows got.
+ */
+export async function queueForIndex(trx: Transaction<Database>, clusterIds: Iterable<number>): Promise<string> {
+  const now = nextQueueStamp();
   const rows = [...new Set(clusterIds)].map((cluster_id) => ({ cluster_id, queued_at: now }));
   for (const part of chunk(rows, 1000)) {
     await trx
@@ -13,4 +29,5 @@ export async function queueForIndex(trx: Transaction<Database>, clusterIds: Iter
       .onConflict((oc) => oc.column("cluster_id").doUpdateSet({ queued_at: now }))
       .execute();
   }
+  return now;
 }

@@ -62,6 +62,11 @@ export class MarcXmlRecordBuilder {
     return this.recordLevel >= 0;
   }
 
+  /** Whether text events are kept now (inside a leader, control field or subfield). */
+  get capturingText(): boolean {
+    return this.capturing;
+  }
+
   openTag(name: string, attributes: XmlAttributes): void {
     const { names } = this;
     if (names.length === 0 && name !== "record") return;
@@ -113,6 +118,32 @@ export class MarcXmlRecordBuilder {
 
   text(text: string): void {
     if (this.capturing) this.captured += text;
+  }
+
+  /**
+   * The same as openTag("subfield", { code }), text(value), closeTag("subfield"), in one call:
+   * the fast MARCXML scanner's path for the element most records are made of.
+   */
+  subfield(code: string, value: string): void {
+    const { names, field } = this;
+    if (
+      this.recordLevel >= 0 &&
+      this.ignoredLevel < 0 &&
+      this.problem === undefined &&
+      code.length === 1 &&
+      names[names.length - 1] === "datafield" &&
+      field !== undefined &&
+      "subfields" in field
+    ) {
+      field.subfields.push([code, value]);
+      this.subfieldCode = undefined;
+      this.capturing = false;
+      this.captured = "";
+      return;
+    }
+    this.openTag("subfield", { code });
+    this.text(value);
+    this.closeTag("subfield");
   }
 
   closeTag(name: string): ParsedRecord | undefined {

@@ -9,9 +9,12 @@ import {
   type RunCounts,
   type Source,
 } from "@interlend/db";
-import { applyPage } from "../ingest/apply-page.ts";
+import { applyPage, type PageIndexWork } from "../ingest/apply-page.ts";
 import { preparePage } from "../ingest/prepare.ts";
+import { isPreparingSource, type PreparedHarvestPage } from "../ingest/prepared-source.ts";
 import { drainOutbox } from "../indexer/drain-outbox.ts";
+import { DbTurns } from "../indexer/db-turns.ts";
+import { PageIndexer } from "../indexer/page-indexer.ts";
 import type { UnionIndexWriter } from "../indexer/index-writer.ts";
 import type { HoldingsMapping } from "../normalise/holdings.ts";
 import type { Checkpoint, HarvestSource } from "../sources/types.ts";
@@ -71,31 +74,48 @@ async function drainQuietly(options: RunHarvestOptions): Promise<void> {
 /** Harvests one source into the db (and index), page by page, resuming an interrupted run. */
 export async function runHarvest(options: RunHarvestOptions): Promise<HarvestRun> {
   const { db, source } = options;
+  const previousRun = await lastRun(db, source.id);
   const resumeFrom = await claimResume(db, source);
   const mode = options.mode ?? "full";
   const run = await startRun(db, source.id, mode);
   const lastSuccess = await lastRun(db, source.id, "succeeded");
   const mapping = source.holdings_mapping ? (JSON.parse(source.holdings_mapping) as HoldingsMapping) : undefined;
+  const library = await db.selectFrom("libraries").select("code").where("id", "=", source.library_id).executeTakeFirst();
+  const target = { db, libraryId: source.library_id, sourceId: source.id, runId: run.id, libraryCode: library?.code };
+  // Each committed page goes to the index in the background while the next one is read.
+  const turns = new DbTurns();
+  const indexer = options.index ? new PageIndexer(db, options.index, options.onIndexError, turns) : undefined;
   let counts: RunCounts = { ...ZERO_COUNTS };
   let pages = 0;
   try {
     const adapter = options.adapter ?? createSourceAdapter(source);
     const context = { mode, resumeFrom, lastSuccessAt: lastSuccess?.started_at ?? null, signal: options.signal };
-    for await (const page of adapter.pages(context)) {
-      counts = await applyPage(
-        { db, libraryId: source.library_id, sourceId: source.id, runId: run.id },
-        preparePage(page.records, mapping),
-        counts,
-        page.checkpoint,
-      );
+    // A source that prepares its own pages does it off this thread; the others' are prepared here.
+    const pagesOf = async function* (): AsyncGenerator<PreparedHarvestPage> {
+      if (isPreparingSource(adapter)) {
+        // An incremental run may skip what the last run (when it finished well) saw unchanged.
+        const previous = previousRun && (previousRun.status === "succeeded" || previousRun.status === "partial") && previousRun.checkpoint ? (JSON.parse(previousRun.checkpoint) as Checkpoint) : null;
+        yield* adapter.preparedPages(context, { mapping, previous, fingerprintSalt: source.holdings_mapping ?? "" });
+        return;
+      }
+      for await (const page of adapter.pages(context)) {
+        yield { prepared: preparePage(page.records, mapping), checkpoint: page.checkpoint, expectedTotal: page.expectedTotal };
+      }
+    };
+    for await (const page of pagesOf()) {
+      const work: PageIndexWork = { documents: [], clusterIds: [], queuedAt: "" };
+      const before = counts;
+      counts = await turns.run(() => applyPage(target, page.prepared, before, page.checkpoint, indexer && work));
       pages++;
       options.onProgress?.({ runId: run.id, counts, pages, expectedTotal: page.expectedTotal });
-      await drainQuietly(options);
+      await indexer?.add(work);
     }
     await finishRun(db, run.id, counts.rejected > 0 ? "partial" : "succeeded", counts);
   } catch (error) {
     await finishRun(db, run.id, "failed", counts, (error as Error).message);
   }
+  await indexer?.finish();
+  // Whatever is still queued (an index error, another source's leftovers) gets one more try.
   await drainQuietly(options);
   return (await db.selectFrom("harvest_runs").selectAll().where("id", "=", run.id).executeTakeFirstOrThrow());
 }

@@ -1,75 +1,139 @@
-import { readdir, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { readMarcFile } from "../../marc/index.ts";
-import type { ParsedRecord } from "../../marc/parsed.ts";
-import { controlValue, isDeletedRecord } from "../../marc/record.ts";
-import { countRecords } from "./count-records.ts";
-import type { HarvestContext, HarvestPage, HarvestRecord, HarvestSource } from "../types.ts";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { preparePage } from "../../ingest/prepare.ts";
+import type { PreparedHarvestPage, PrepareOptions, PreparingSource } from "../../ingest/prepared-source.ts";
+import type { HarvestContext, HarvestPage } from "../types.ts";
+import { readFilePages } from "./file-pages.ts";
+import type { FileWorkerData, FromFileWorker, ToFileWorker } from "./file-worker-protocol.ts";
 
-const MARC_FILE = /\.(mrc|marc|iso|iso2709|dat|xml|marcxml)$/i;
-
-interface FileCheckpoint {
-  /** Files already finished in this run. */
-  filesDone: string[];
-  file?: string;
-  /** Records of `file` already committed. */
-  position: number;
-  [key: string]: unknown;
-}
+export type { FileCheckpoint } from "./file-pages.ts";
 
 export interface FileSourceOptions {
   /** A MARC file (ISO 2709 or MARCXML) or a folder of them. */
   path: string;
   pageSize?: number;
+  /** Parse and prepare in a worker thread (default true; falls back to this thread if it cannot start). */
+  worker?: boolean;
 }
 
-async function listMarcFiles(target: string): Promise<string[]> {
-  const info = await stat(target);
-  if (info.isFile()) return [target];
-  const names = (await readdir(target)).filter((name) => MARC_FILE.test(name)).sort();
-  return names.map((name) => path.join(target, name));
+/** Pages the worker prepares ahead of the harvest: enough to never wait, little enough to stay small. */
+const PAGES_AHEAD = 2;
+
+/** This process's node options without its loaders: the worker registers its own. */
+function workerExecArgv(): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const arg = process.execArgv[i]!;
+    if ((arg === "--import" || arg === "--require" || arg === "--loader") && i + 1 < process.execArgv.length) {
+      i++; // a loader (tsx's, or a test runner's): not for the worker
+      continue;
+    }
+    if (/^--(import|require|loader|experimental-loader)=/.test(arg)) continue;
+    args.push(arg);
+  }
+  return args;
+}
+
+/**
+ * The worker is TypeScript like the rest: a small script registers tsx's loader in the worker
+ * (a loader given by --import is not in place yet when a worker's own entry module loads) and then
+ * imports the worker module.
+ */
+function workerBootstrap(): string {
+  const tsxRoot = path.dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
+  const tsx = pathToFileURL(path.join(tsxRoot, "dist", "esm", "api", "index.mjs")).href;
+  const entry = new URL("./file-worker.ts", import.meta.url).href;
+  return `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
 }
 
 /** Reads MARC files record by record, in pages, resumable at the record after the last commit. */
-export class FileSource implements HarvestSource {
+export class FileSource implements PreparingSource {
   private readonly pageSize: number;
 
   constructor(private readonly options: FileSourceOptions) {
     this.pageSize = options.pageSize ?? 1000;
   }
 
-  async *pages(context: HarvestContext): AsyncIterable<HarvestPage> {
-    const resume = (context.resumeFrom as FileCheckpoint | null) ?? { filesDone: [], position: 0 };
-    const files = await listMarcFiles(this.options.path);
-    let expectedTotal = 0;
-    for (const file of files) expectedTotal += await countRecords(file);
-    const filesDone = [...resume.filesDone];
-    for (const file of files) {
-      if (filesDone.includes(file)) continue;
-      const skip = resume.file === file ? resume.position : 0;
-      let batch: HarvestRecord[] = [];
-      for await (const parsed of readMarcFile(file)) {
-        const position = parsed.position + 1;
-        if (parsed.position < skip) continue;
-        if (context.signal?.aborted) return;
-        batch.push(toHarvestRecord(parsed));
-        if (batch.length >= this.pageSize) {
-          yield { records: batch, checkpoint: { filesDone: [...filesDone], file, position }, expectedTotal };
-          batch = [];
+  pages(context: HarvestContext): AsyncIterable<HarvestPage> {
+    return readFilePages({ path: this.options.path, pageSize: this.pageSize, resumeFrom: context.resumeFrom, aborted: () => context.signal?.aborted ?? false });
+  }
+
+  /**
+   * Pages already prepared (parsed, normalised, keyed, hashed), by a worker thread so that work
+   * runs on another core; on this thread when the worker cannot start.
+   */
+  async *preparedPages(context: HarvestContext, options: PrepareOptions): AsyncGenerator<PreparedHarvestPage> {
+    const fileOptions = {
+      path: this.options.path,
+      pageSize: this.pageSize,
+      resumeFrom: context.resumeFrom,
+      previous: context.mode === "incremental" ? options.previous : null,
+      fingerprintSalt: options.fingerprintSalt,
+    };
+    if (this.options.worker !== false) {
+      const pages = this.workerPages({ options: fileOptions, mapping: options.mapping, pagesAhead: PAGES_AHEAD }, context.signal);
+      const first = await pages.next();
+      if (first.value !== "unavailable") {
+        if (first.done) return;
+        yield first.value;
+        for (let next = await pages.next(); !next.done; next = await pages.next()) {
+          if (next.value === "unavailable") throw new Error("file worker stopped");
+          yield next.value;
         }
+        return;
       }
-      filesDone.push(file);
-      yield { records: batch, checkpoint: { filesDone: [...filesDone], position: 0 }, expectedTotal };
+    }
+    for await (const page of readFilePages({ ...fileOptions, aborted: () => context.signal?.aborted ?? false })) {
+      yield { prepared: preparePage(page.records, options.mapping), checkpoint: page.checkpoint, expectedTotal: page.expectedTotal };
     }
   }
-}
 
-function toHarvestRecord(parsed: ParsedRecord): HarvestRecord {
-  if (!parsed.ok) return { kind: "rejected", position: parsed.position, reason: parsed.reason, raw: parsed.raw };
-  const localId = controlValue(parsed.record, "001")?.trim();
-  if (isDeletedRecord(parsed.record)) {
-    if (!localId) return { kind: "rejected", position: parsed.position, reason: "deleted record without 001 id" };
-    return { kind: "delete", position: parsed.position, localId };
+  /** The worker's pages; "unavailable" first when it could not start. */
+  private async *workerPages(data: FileWorkerData, signal?: AbortSignal): AsyncGenerator<PreparedHarvestPage | "unavailable"> {
+    let worker: Worker;
+    try {
+      worker = new Worker(workerBootstrap(), { eval: true, workerData: data, execArgv: workerExecArgv() });
+    } catch {
+      yield "unavailable";
+      return;
+    }
+    const inbox: Array<FromFileWorker | { type: "exit"; error?: Error }> = [];
+    let wake: (() => void) | undefined;
+    const deliver = (message: FromFileWorker | { type: "exit"; error?: Error }) => {
+      inbox.push(message);
+      wake?.();
+    };
+    worker.on("message", deliver);
+    worker.on("error", (error) => deliver({ type: "exit", error }));
+    worker.on("exit", () => deliver({ type: "exit" }));
+    let started = false;
+    try {
+      for (;;) {
+        while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        const message = inbox.shift()!;
+        if (message.type === "page") {
+          started = true;
+          if (signal?.aborted) return;
+          worker.postMessage({ type: "taken" } satisfies ToFileWorker);
+          yield message.page;
+        } else if (message.type === "done") {
+          return;
+        } else if (message.type === "error") {
+          throw new Error(message.message);
+        } else {
+          // The worker died before it said anything: it could not load; read here instead.
+          if (!started) {
+            yield "unavailable";
+            return;
+          }
+          throw message.error ?? new Error("file worker exited");
+        }
+      }
+    } finally {
+      worker.removeAllListeners();
+      await worker.terminate();
+    }
   }
-  return { kind: "upsert", position: parsed.position, record: parsed.record };
 }
