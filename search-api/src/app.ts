@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Kysely } from "kysely";
-import { isDatabaseUnavailable, type Database } from "@interlend/db";
+import { AccountError, isDatabaseUnavailable, type Database } from "@interlend/db";
 import { mountAuth } from "./auth/index.ts";
 import type { AuthOptions } from "./auth/options.ts";
 import { openApiDocument } from "./http/openapi.ts";
@@ -47,6 +47,10 @@ export interface HarvestControl {
 
 function toProblem(error: unknown, deps: AppDeps) {
   if (error instanceof HttpProblem) return error.problem;
+  if (error instanceof AccountError) {
+    const status = error.code === "duplicate" ? 409 : 400;
+    return problem(status, error.code === "duplicate" ? "conflict" : "invalid-parameters", error.code === "duplicate" ? "Already exists" : "Invalid account details", `Check ${error.field}: ${error.message}`, { errors: [{ path: error.field, message: error.message }] }).problem;
+  }
   if (isDatabaseUnavailable(error)) {
     return problem(503, "database-unavailable", "Service unavailable", "The database cannot be reached right now; try again shortly.").problem;
   }

@@ -40,6 +40,7 @@ export function openApiDocument(specs: readonly RouteSpec[], info: { title: stri
       summary: spec.summary,
       tags: [spec.tag],
       "x-roles": spec.access === "public" ? ["public"] : [...spec.access],
+      ...(spec.scope && { "x-scope": spec.scope }),
       parameters: [...parameters(spec.params, "path"), ...parameters(spec.query, "query")],
       responses: {
         [status]: { description: "Success", content: { "application/json": { schema: {} } } },

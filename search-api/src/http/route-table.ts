@@ -16,6 +16,8 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   summary: string;
   tag: string;
   access: Access;
+  /** API clients (bearer tokens) also need this scope; sessions are governed by `access` alone. */
+  scope?: string;
   params?: P;
   query?: Q;
   body?: B;
@@ -60,7 +62,12 @@ export class RouteTable {
   ): void {
     this.specs.push(spec as RouteSpec);
     this.app.on(spec.method.toUpperCase(), spec.path, async (c) => {
-      if (spec.access !== "public") assertRole(c, ...spec.access);
+      if (spec.access !== "public") {
+        const principal = assertRole(c, ...spec.access);
+        if (spec.scope && principal.kind === "api" && !principal.scopes?.includes(spec.scope)) {
+          throw problem(403, "insufficient-scope", "Token lacks a scope", `This API token needs the scope ${spec.scope}.`);
+        }
+      }
       const params = spec.params ? parseOrThrow(spec.params, c.req.param(), "path parameters") : undefined;
       const query = spec.query ? parseOrThrow(spec.query, queryParams(c.req.url), "query parameters") : undefined;
       const body = spec.body ? parseOrThrow(spec.body, await jsonBody(c), "request body") : undefined;

@@ -31,7 +31,7 @@ export function lendingRoutes(routes: RouteTable, deps: AppDeps): void {
       path: "/v1/lending/queue",
       summary: "A lender's pull list (requests sent to it, oldest first, with call number and location) and what it has out awaiting return",
       tag: "requests",
-      access: ["staff", "admin", "api"],
+      access: ["staff", "admin", "api"], scope: "lending",
       query,
     },
     async (c, { query, principal }) => {
@@ -46,7 +46,7 @@ export function lendingRoutes(routes: RouteTable, deps: AppDeps): void {
       path: "/v1/borrowing/queue",
       summary: "A borrowing member's queue: items shipped to it (to receive), on loan to its patrons, and overdue",
       tag: "requests",
-      access: ["staff", "admin", "api"],
+      access: ["staff", "admin", "api"], scope: "lending",
       query,
     },
     async (c, { query, principal }) => {

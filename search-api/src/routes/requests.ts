@@ -86,7 +86,7 @@ export function requestRoutes(routes: RouteTable, deps: RequestRouteDeps): void 
       path: "/v1/requests/:id",
       summary: "A request with its rota, events and the caller's allowed actions (its patron, staff of the borrower or current lender, admins)",
       tag: "requests",
-      access: ["patron", "staff", "admin", "api"],
+      access: ["patron", "staff", "admin", "api"], scope: "requests",
       params: idParams,
     },
     async (c, { params, principal }) => {
@@ -101,7 +101,7 @@ export function requestRoutes(routes: RouteTable, deps: RequestRouteDeps): void 
       path: "/v1/requests/:id/actions",
       summary: "Act on a request: ship (dueDate), deliver, unfill (reason), receive, return, complete, cancel. 409 names the state and the allowed actions",
       tag: "requests",
-      access: ["patron", "staff", "admin", "api"],
+      access: ["patron", "staff", "admin", "api"], scope: "requests",
       params: idParams,
       body: actionBody,
     },

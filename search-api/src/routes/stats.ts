@@ -39,7 +39,7 @@ export function statsRoutes(routes: RouteTable, deps: AppDeps): void {
       summary:
         "Per member: requests received, filled, fill rate, median and p90 turnaround, lent and borrowed, over a window",
       tag: "stats",
-      access: ["staff", "admin", "api"],
+      access: ["staff", "admin", "api"], scope: "stats",
       query: statsQuery,
     },
     async (c, { query }) => {

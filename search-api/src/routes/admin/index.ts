@@ -1,5 +1,6 @@
 import type { AppDeps } from "../../app.ts";
 import type { RouteTable } from "../../http/route-table.ts";
+import { adminAccountRoutes } from "./accounts.ts";
 import { adminLibraryRoutes } from "./libraries.ts";
 import { adminRunRoutes } from "./runs.ts";
 import { adminSettingsRoutes } from "./settings.ts";
@@ -8,6 +9,7 @@ import { adminUploadRoutes } from "./uploads.ts";
 
 export function adminRoutes(routes: RouteTable, deps: AppDeps): void {
   adminLibraryRoutes(routes, deps);
+  adminAccountRoutes(routes, deps);
   adminSourceRoutes(routes, deps);
   adminRunRoutes(routes, deps);
   adminSettingsRoutes(routes, deps);
