@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -8,10 +8,27 @@ import { REPO_ROOT } from "@interlend/core";
 
 const BUILD_DIR = path.join(REPO_ROOT, "portal", "build");
 
-/** Builds the SvelteKit portal once (a fresh clone has no build yet). */
+/** Newest modification time of the files below `dir` (0 when there are none). */
+function newestFile(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newestFile(full) : statSync(full).mtimeMs);
+  }
+  return latest;
+}
+
+/** Builds the SvelteKit portal when there is no build yet (a fresh clone) or its sources changed since. */
 export function ensurePortalBuilt(log: (line: string) => void): void {
-  if (existsSync(path.join(BUILD_DIR, "handler.js"))) return;
-  log("Building the portal (first start only)…");
+  const handler = path.join(BUILD_DIR, "handler.js");
+  const portal = path.dirname(BUILD_DIR);
+  if (existsSync(handler)) {
+    const sources = Math.max(newestFile(path.join(portal, "src")), statSync(path.join(portal, "svelte.config.js")).mtimeMs);
+    if (sources <= statSync(handler).mtimeMs) return;
+    log("The portal's sources changed since its build; rebuilding…");
+  } else {
+    log("Building the portal (first start only)…");
+  }
   const result = spawnSync("npm", ["run", "build", "-w", "portal"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
   if (result.status !== 0) throw new Error("portal build failed (npm run build -w portal)");
 }

@@ -79,12 +79,6 @@ async function main(): Promise<void> {
   cleanups.push(() => api.close());
   log(`Search API: ${api.url}`);
 
-  if (withDemo) {
-    const records = Number(process.env.DEMO_RECORDS ?? 6000);
-    const harvested = await harvestDemoConsortium({ db: database.db, index, dataDir: config.dataDir, records, log });
-    await index.flush();
-    if (harvested) log("Demo consortium harvested and indexed.");
-  }
   await scheduler.reload();
   const stopMaintenance = startMaintenance(database.db, log);
   cleanups.push(async () => stopMaintenance());
@@ -96,6 +90,12 @@ async function main(): Promise<void> {
   const portal = await startPortalServer(api.url, config.HOST, config.PORTAL_PORT);
   cleanups.push(() => portal.close());
   log(`\nInterlend is running: open ${portal.url}\n(Ctrl+C stops it)`);
+  if (withDemo) {
+    const records = Number(process.env.DEMO_RECORDS ?? 6000);
+    const harvested = await harvestDemoConsortium({ db: database.db, index, dataDir: config.dataDir, records, log });
+    await index.flush();
+    if (harvested) log("Demo consortium harvested and indexed: search it in the portal.");
+  }
 }
 
 main().catch((error: unknown) => {
