@@ -11,6 +11,7 @@ import path from "node:path";
 import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "@interlend/core";
+import { createUser } from "@interlend/db";
 import { ADMIN, EXTRA_FILE, PATRON, STAFF, startPortalStack, type PortalStack } from "../support/portal-stack.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -38,6 +39,9 @@ describe.skipIf(!haveChromium)("portal in a browser", { timeout: 90_000 }, () =>
   let userDataDir: string;
   /** The record the patron requests, and whether the requests API exists on this build. */
   let requestedTitle: string | undefined;
+  /** That record, and a word of its title to search for. */
+  let targetId = "";
+  let targetWord = "";
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -75,6 +79,23 @@ describe.skipIf(!haveChromium)("portal in a browser", { timeout: 90_000 }, () =>
   const hasText = (locator: Locator, match: string | RegExp, timeout = 10_000) =>
     expect.poll(async () => ((await locator.first().textContent()) ?? "").replace(/\s+/g, " "), { timeout }).toMatch(match);
 
+  /** Whether the focused element shows a focus indicator (an outline or a focus ring shadow). */
+  const focusVisible = () =>
+    page.evaluate<boolean>(
+      "(() => { const el = document.activeElement; if (!el || el === document.body) return false; const s = getComputedStyle(el); return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; })()",
+    );
+
+  /** Presses Tab until the focus is on `selector`, checking every stop on the way shows its focus. */
+  async function tabTo(selector: string, limit = 80) {
+    for (let i = 0; i < limit; i++) {
+      await page.keyboard.press("Tab");
+      const where = await page.evaluate<string>("(() => { const el = document.activeElement; return el ? el.outerHTML.slice(0, 120) : ''; })()");
+      expect(await focusVisible(), `no visible focus on ${where}`).toBe(true);
+      if (await page.evaluate<boolean>(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
+    }
+    throw new Error(`Tab never reached ${selector}`);
+  }
+
   /** axe-core on the page as it is: no serious or critical violations; a screenshot either way. */
   async function check(name: string) {
     await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -111,6 +132,8 @@ describe.skipIf(!haveChromium)("portal in a browser", { timeout: 90_000 }, () =>
       search.hits.find((h) => !h.libraries.includes(stack.patronLibrary.code)) ??
       search.hits[0]!;
     const word = target.title.split(/\s+/).find((w) => w.replace(/\W/g, "").length > 4)?.replace(/\W/g, "") ?? target.title;
+    targetId = target.id;
+    targetWord = word;
 
     await page.goto(url("/"));
     await check("search-home");
@@ -177,6 +200,50 @@ describe.skipIf(!haveChromium)("portal in a browser", { timeout: 90_000 }, () =>
     }
   });
 
+  it("sorts results and suggests titles as you type (and is a plain search box without JavaScript)", async () => {
+    const newest = (await (await fetch(`${stack.apiUrl}/v1/search?q=${encodeURIComponent(targetWord)}&sort=newest&limit=20`)).json()) as {
+      hits: Array<{ id: string }>;
+    };
+    await page.goto(url(`/?q=${encodeURIComponent(targetWord)}`));
+    await page.selectOption("#sort", "newest");
+    await Promise.all([page.waitForURL(/sort=newest/), page.click("form.sort button")]);
+    expect(await page.locator("#sort").inputValue()).toBe("newest");
+    expect(await page.locator("ol.hits > li a").first().getAttribute("href")).toMatch(new RegExp(`/records/${newest.hits[0]!.id}$`));
+    // A new query keeps the order.
+    expect(await page.locator("form[role='search'] input[name='sort']").inputValue()).toBe("newest");
+
+    const served = (await (await fetch(url(`/suggest?q=${encodeURIComponent(targetWord)}`))).json()) as { suggestions: string[] };
+    expect(served.suggestions.length).toBeGreaterThan(0);
+    expect(served.suggestions.length).toBeLessThanOrEqual(6);
+    const plain = await (await fetch(url("/"))).text();
+    expect(plain).toContain('id="search-q"');
+    expect(plain).not.toContain('role="combobox"');
+
+    await page.goto(url("/"));
+    const box = page.locator("#search-q");
+    await box.click();
+    await box.pressSequentially(targetWord, { delay: 30 });
+    const listbox = page.locator("#search-suggestions");
+    await listbox.waitFor({ state: "visible" });
+    expect(await box.getAttribute("role")).toBe("combobox");
+    expect(await box.getAttribute("aria-expanded")).toBe("true");
+    await check("search-suggestions");
+    await page.keyboard.press("ArrowDown");
+    expect(await box.getAttribute("aria-activedescendant")).toBe("search-suggestion-0");
+    expect(await page.locator("#search-suggestion-0").getAttribute("aria-selected")).toBe("true");
+    const chosen = ((await page.locator("#search-suggestion-0").textContent()) ?? "").trim();
+    await Promise.all([page.waitForURL(/[?&]q=/), page.keyboard.press("Enter")]);
+    expect(new URL(page.url()).searchParams.get("q")).toBe(chosen);
+    await visible(page.locator("ol.hits > li").first());
+    // Escape closes the list.
+    await box.fill("");
+    await box.pressSequentially(targetWord, { delay: 30 });
+    await listbox.waitFor({ state: "visible" });
+    await page.keyboard.press("Escape");
+    await listbox.waitFor({ state: "hidden" });
+    expect(await box.getAttribute("aria-expanded")).toBe("false");
+  });
+
   it("shows a lender the pull list, ships a request and prints pick slips", async () => {
     await signInStaff(STAFF.email, STAFF.password);
     await hasText(page.locator("header"), STAFF.name);
@@ -199,6 +266,32 @@ describe.skipIf(!haveChromium)("portal in a browser", { timeout: 90_000 }, () =>
     await check("incoming");
     await page.goto(url("/staff/returns"));
     await check("returns");
+    await signOut();
+  });
+
+  it("lists a borrowing member's overdue loans", async () => {
+    const db = stack.database.db;
+    const borrowerStaff = { email: "borrower@pod.test", password: "borrower password 1", name: "Bo Borrower" };
+    await createUser(db, { ...borrowerStaff, role: "staff", libraryId: stack.patronLibrary.id });
+    const due = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+    const late = await db
+      .updateTable("requests")
+      .set({ state: "overdue", due_date: due })
+      .where("borrower_library_id", "=", stack.patronLibrary.id)
+      .where("state", "in", ["shipped", "received"])
+      .executeTakeFirst();
+    await signInStaff(borrowerStaff.email, borrowerStaff.password);
+    await page.goto(url("/staff/overdue"));
+    await hasText(page.locator("h1"), "Overdue");
+    if (Number(late.numUpdatedRows) > 0 && requestedTitle) {
+      const item = page.locator("ul.queue > li", { hasText: requestedTitle });
+      await hasText(item, "10 days overdue");
+      await hasText(item, due);
+    } else {
+      await hasText(page.locator("main"), "Nothing is overdue.");
+    }
+    await visible(page.locator("header").getByRole("link", { name: "Overdue" }));
+    await check("overdue");
     await signOut();
   });
 
@@ -230,6 +323,83 @@ describe.skipIf(!haveChromium)("portal in a browser", { timeout: 90_000 }, () =>
     await run.locator("a[href*='/admin/runs/']").click();
     await hasText(page.locator("main table"), /./);
     await check("admin-rejected");
+    await signOut();
+  });
+
+  it("gives an admin a dashboard, a connection test for sources and ranking settings with a preview", async () => {
+    await signInStaff(ADMIN.email, ADMIN.password);
+    await page.goto(url("/admin"));
+    await hasText(page.locator("h1"), "Dashboard");
+    expect(await page.locator("svg[role='img'] > title").count()).toBeGreaterThanOrEqual(4);
+    expect(await page.locator("svg[role='img'] > desc").count()).toBeGreaterThanOrEqual(4);
+    await hasText(page.locator(".figures div", { hasText: "Titles in the union catalogue" }).locator("dd"), /^[1-9][\d,]*$/);
+    await hasText(page.locator("tr", { hasText: "browser-extra" }), /25/);
+    // The patron's request above is counted on today's column.
+    if (requestedTitle) await hasText(page.locator("#requests-chart-desc"), /[1-9]\d* in all/);
+    await page.locator("details summary").first().click();
+    await visible(page.locator("details[open] table"));
+    await check("admin-dashboard");
+
+    await page.goto(url("/admin/sources"));
+    await page.selectOption("#library", stack.staffLibrary.code);
+    await page.fill("#name", "probe");
+    await page.selectOption("#protocol", "file");
+    await page.fill("#endpoint", EXTRA_FILE);
+    await page.click("button:has-text('Test connection')");
+    await hasText(page.locator("#source-test-heading"), "Connection works");
+    await hasText(page.locator(".message.ok"), EXTRA_FILE);
+    expect(await page.inputValue("#endpoint")).toBe(EXTRA_FILE);
+    expect(await page.inputValue("#name")).toBe("probe");
+    await check("admin-source-test");
+    await page.selectOption("#protocol", "oai-pmh");
+    await page.fill("#endpoint", "http://127.0.0.1:9/oai");
+    await page.click("button:has-text('Test connection')");
+    await hasText(page.locator("#source-test-heading"), "Connection failed");
+    await hasText(page.locator(".message.error"), /ECONNREFUSED|refused|could not/i);
+
+    await page.goto(url("/admin/settings"));
+    await hasText(page.locator("h1"), "Ranking settings");
+    await page.fill("#preview-q", targetWord);
+    await page.selectOption("#preview-borrower", stack.patronLibrary.code);
+    await Promise.all([page.waitForURL(/[?&]q=/), page.click("button:has-text('Show the ranking')")]);
+    await visible(page.locator("table.ranking, .preview p:has-text('No other member')").first());
+    await page.fill("#set-loadBalanceCapDays", "3");
+    await Promise.all([page.waitForURL(/saved=1/), page.click("button:has-text('Save settings')")]);
+    await hasText(page.locator(".message.ok"), "Settings saved");
+    expect(await page.inputValue("#set-loadBalanceCapDays")).toBe("3");
+    // The preview the admin was looking at is still there, ranked with the new settings.
+    expect(new URL(page.url()).searchParams.get("q")).toBe(targetWord);
+    await visible(page.locator("table.ranking, .preview p:has-text('No other member')").first());
+    await check("admin-settings");
+    await page.fill("#set-windowDays", "99999");
+    await page.click("button:has-text('Save settings')");
+    await visible(page.locator(".message.error"));
+    await signOut();
+  });
+
+  it("works with the keyboard alone: search, open a result, fill in and send the request form", async () => {
+    await page.goto(url("/signin"));
+    await page.selectOption("#library", stack.patronLibrary.code);
+    await page.fill("#cardNumber", PATRON.cardNumber);
+    await page.fill("#pin", PATRON.pin);
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/signin")), page.click("text=Sign in with card")]);
+
+    await page.goto(url("/"));
+    await tabTo("#search-q");
+    await page.keyboard.type(targetWord);
+    await Promise.all([page.waitForURL(/[?&]q=/), page.keyboard.press("Enter")]);
+    await visible(page.locator("ol.hits > li").first());
+    const wanted = (await page.locator(`ol.hits a[href$='/records/${targetId}']`).count()) > 0 ? `ol.hits a[href$='/records/${targetId}']` : "ol.hits a";
+    await tabTo(wanted);
+    await Promise.all([page.waitForURL(/\/records\//), page.keyboard.press("Enter")]);
+    await visible(page.locator("h1"));
+    await tabTo("#pickupLocation");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("Front desk");
+    await tabTo(".request-form button[type='submit']");
+    await page.keyboard.press("Enter");
+    await visible(page.locator(".request .message"));
+    await page.screenshot({ path: path.join(ARTIFACTS, "keyboard-request.png"), fullPage: true });
     await signOut();
   });
 });

@@ -94,9 +94,15 @@ export interface SearchParams {
   /** Publication year range, inclusive. */
   yearFrom?: number;
   yearTo?: number;
+  /** Result order; absent means relevance. */
+  sort?: SortOrder;
   page: number;
   limit: number;
 }
+
+/** The orders GET /v1/search can sort by. */
+export const SORT_ORDERS = ["relevance", "newest", "oldest", "title"] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
 
 /** One MARC field as the API sends it (control fields carry `value`, data fields `subfields`). */
 export interface MarcFieldView {
@@ -164,4 +170,11 @@ export interface LoanRequest {
   updatedAt?: string;
   events: RequestEvent[];
   allowedActions: string[];
+}
+
+/** What "Test connection" shows: the API's probe answer, flattened for display. */
+export interface SourceTestView {
+  ok: boolean;
+  summary: string;
+  details: Array<{ name: string; value: string }>;
 }

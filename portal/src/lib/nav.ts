@@ -7,6 +7,9 @@ export type NavPath =
   | "/staff/pull-list"
   | "/staff/incoming"
   | "/staff/returns"
+  | "/staff/overdue"
+  | "/admin"
+  | "/admin/settings"
   | "/admin/members"
   | "/admin/sources"
   | "/admin/runs";
@@ -25,13 +28,16 @@ export function navFor(role: NavRole | undefined, hasLibrary: boolean): NavItem[
       { path: "/staff/pull-list", label: "nav.pullList" },
       { path: "/staff/incoming", label: "nav.incoming" },
       { path: "/staff/returns", label: "nav.returns" },
+      { path: "/staff/overdue", label: "nav.overdue" },
     );
   }
   if (role === "admin") {
     items.push(
+      { path: "/admin", label: "nav.dashboard" },
       { path: "/admin/members", label: "nav.members" },
       { path: "/admin/sources", label: "nav.sources" },
       { path: "/admin/runs", label: "nav.runs" },
+      { path: "/admin/settings", label: "nav.settings" },
     );
   }
   return items;

@@ -7,6 +7,8 @@ import {
   toQueryString,
   toggleAvailable,
   toggleFacet,
+  sortFields,
+  withSort,
   withoutFilters,
 } from "./params";
 
@@ -96,5 +98,24 @@ describe("year range", () => {
   it("drops years that are not years", () => {
     expect(parseYears("yearFrom=abc&yearTo=99999")).not.toHaveProperty("yearFrom");
     expect(parseYears("yearTo=99999")).not.toHaveProperty("yearTo");
+  });
+});
+
+describe("sort order", () => {
+  it("reads a known order, leaving relevance (the default) and unknown values out", () => {
+    expect(parse("q=x&sort=newest").sort).toBe("newest");
+    expect(parse("q=x&sort=TITLE").sort).toBe("title");
+    expect(parse("q=x&sort=relevance")).not.toHaveProperty("sort");
+    expect(parse("q=x&sort=price")).not.toHaveProperty("sort");
+  });
+
+  it("keeps the order in links, hidden fields and cleared filters; a new order goes to page 1", () => {
+    const state = parse("q=x&format=book&sort=oldest&page=3");
+    expect(toQueryString(state)).toBe("?q=x&format=book&sort=oldest&page=3");
+    expect(toQueryString(withoutFilters(state))).toBe("?q=x&sort=oldest");
+    expect(toQueryString(withSort(state, "title"))).toBe("?q=x&format=book&sort=title");
+    expect(toQueryString(withSort(state, "relevance"))).toBe("?q=x&format=book");
+    expect(sortFields(state)).toEqual([{ name: "sort", value: "oldest" }]);
+    expect(sortFields(parse("q=x"))).toEqual([]);
   });
 });

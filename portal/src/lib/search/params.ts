@@ -4,7 +4,7 @@
  * hand-edited link still shows something useful.
  */
 
-import type { SearchParams } from "../api-types";
+import { SORT_ORDERS, type SearchParams, type SortOrder } from "../api-types";
 
 export const FACET_FIELDS = ["format", "language", "library"] as const;
 export type FacetField = (typeof FACET_FIELDS)[number];
@@ -53,6 +53,12 @@ function parseAvailable(value: string | null): boolean | undefined {
   }
 }
 
+function parseSort(value: string | null): SortOrder | undefined {
+  const v = value?.trim().toLowerCase();
+  // Relevance is the default, so it is left out of the state (and the URL).
+  return v && v !== "relevance" && (SORT_ORDERS as readonly string[]).includes(v) ? (v as SortOrder) : undefined;
+}
+
 function parsePage(value: string | null): number {
   const n = Number.parseInt(value ?? "", 10);
   if (!Number.isFinite(n) || n < 1) return 1;
@@ -65,6 +71,7 @@ export function parseSearchState(params: URLSearchParams): SearchState {
   let yearTo = parseYear(params.get("yearTo"));
   // A range typed backwards means the same years.
   if (yearFrom !== undefined && yearTo !== undefined && yearFrom > yearTo) [yearFrom, yearTo] = [yearTo, yearFrom];
+  const sort = parseSort(params.get("sort"));
   return {
     q: (params.get("q") ?? "").trim().slice(0, MAX_QUERY_LENGTH),
     format: facetValues(params, "format"),
@@ -73,6 +80,7 @@ export function parseSearchState(params: URLSearchParams): SearchState {
     ...(available !== undefined && { available }),
     ...(yearFrom !== undefined && { yearFrom }),
     ...(yearTo !== undefined && { yearTo }),
+    ...(sort !== undefined && { sort }),
     page: parsePage(params.get("page")),
   };
 }
@@ -85,6 +93,7 @@ export function toQueryString(state: SearchState): string {
   if (state.available !== undefined) qs.set("available", String(state.available));
   if (state.yearFrom !== undefined) qs.set("yearFrom", String(state.yearFrom));
   if (state.yearTo !== undefined) qs.set("yearTo", String(state.yearTo));
+  if (state.sort !== undefined && state.sort !== "relevance") qs.set("sort", state.sort);
   if (state.page > 1) qs.set("page", String(state.page));
   const s = qs.toString();
   return s ? `?${s}` : "";
@@ -122,7 +131,18 @@ export function clearAvailable(state: SearchState): SearchState {
 }
 
 export function withoutFilters(state: SearchState): SearchState {
-  return { q: state.q, format: [], language: [], library: [], page: 1 };
+  return { q: state.q, format: [], language: [], library: [], ...(state.sort !== undefined && { sort: state.sort }), page: 1 };
+}
+
+/** Another order starts again at page 1. */
+export function withSort(state: SearchState, sort: SortOrder): SearchState {
+  const { sort: _sort, ...rest } = state;
+  return sort === "relevance" ? { ...rest, page: 1 } : { ...rest, sort, page: 1 };
+}
+
+/** Hidden form fields that keep the sort order when a new query is typed. */
+export function sortFields(state: SearchState): Array<{ name: string; value: string }> {
+  return state.sort !== undefined && state.sort !== "relevance" ? [{ name: "sort", value: state.sort }] : [];
 }
 
 export function withoutYears(state: SearchState): SearchState {

@@ -1,5 +1,5 @@
 import { error, fail } from "@sveltejs/kit";
-import { apiRequest, type ApiAuth } from "./api";
+import { apiBaseUrl, apiRequest, type ApiAuth } from "./api";
 import { requireRole } from "./guard";
 import { toPageError } from "./page-errors";
 import { isMissingRoute, problemMessage } from "./problem-message";
@@ -112,4 +112,57 @@ export function formNumber(data: FormData, name: string): number | null | undefi
   const v = formText(data, name);
   if (v === "") return undefined;
   return Number(v);
+}
+
+/** GET /v1/admin/dashboard */
+export interface DashboardFigures {
+  days: number;
+  requestsPerDay: Array<{ date: string; requests: number }>;
+  unionRecords: number;
+  indexDocuments: number | null;
+  memberRecords: number;
+  sources: Array<{
+    id: number;
+    name: string;
+    library: string | null;
+    protocol: string;
+    enabled: boolean;
+    records: number;
+    lastRun: HarvestRun | null;
+  }>;
+}
+
+/** One member's lending figures from GET /v1/stats/lenders. */
+export interface LenderFigures {
+  library: string;
+  name: string;
+  received: number;
+  filled: number;
+  fillRate: number | null;
+  medianTurnaroundDays: number | null;
+  lent: number;
+  borrowed: number;
+}
+
+export interface LenderStats {
+  days: number;
+  pod: { received: number; filled: number; fillRate: number | null; medianTurnaroundDays: number | null };
+  lenders: LenderFigures[];
+}
+
+export interface Health {
+  status: string;
+  db: string;
+  search: string;
+}
+
+/** GET /health: the API answers 503 with the same body when degraded; unreachable is "down". */
+export async function getHealth(fetchFn: typeof fetch): Promise<Health> {
+  try {
+    const res = await fetchFn(`${apiBaseUrl()}/health`, { signal: AbortSignal.timeout(3_000) });
+    const body = (await res.json()) as Partial<Health>;
+    return { status: String(body.status ?? "down"), db: String(body.db ?? "down"), search: String(body.search ?? "down") };
+  } catch {
+    return { status: "down", db: "unknown", search: "unknown" };
+  }
 }

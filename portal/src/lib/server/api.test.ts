@@ -44,6 +44,8 @@ describe("search-api client", () => {
     expect(searchQueryString(params).toString()).toBe(
       "q=hobbit&format=book&format=ebook&library=NORTH&available=true&page=2&limit=20",
     );
+    expect(searchQueryString({ ...params, sort: "newest" }).get("sort")).toBe("newest");
+    expect(searchQueryString({ ...params, sort: "relevance" }).has("sort")).toBe(false);
     const seen: string[] = [];
     const fetchFn = vi.fn(async (url: string | URL | Request) => {
       seen.push(String(url));

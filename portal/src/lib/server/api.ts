@@ -91,6 +91,8 @@ export interface ApiRequestOptions {
   body?: unknown;
   auth?: ApiAuth | undefined;
   headers?: Record<string, string>;
+  /** How long to wait for this call (default API_TIMEOUT_MS); for calls the API itself takes long on. */
+  timeoutMs?: number;
 }
 
 /** The API's session cookie name. */
@@ -114,18 +116,19 @@ export async function apiRequest(fetchFn: Fetch, path: string, options: ApiReque
     headers.cookie = `${API_SESSION_COOKIE}=${options.auth.token}`;
     if (method !== "GET") headers["x-csrf-token"] = options.auth.csrfToken;
   }
+  const timeoutMs = options.timeoutMs ?? API_TIMEOUT_MS;
   let res: Response;
   try {
     res = await fetchFn(url, {
       method,
       headers,
       ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-      signal: AbortSignal.timeout(API_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (cause) {
     const timedOut = cause instanceof DOMException && cause.name === "TimeoutError";
     const message = timedOut
-      ? `search-api did not answer within ${API_TIMEOUT_MS} ms`
+      ? `search-api did not answer within ${timeoutMs} ms`
       : "search-api is unreachable";
     console.warn(`[portal] ${message}: ${method} ${url}`, cause instanceof Error ? cause.message : cause);
     throw new ApiUnavailableError(message, { cause });
@@ -168,6 +171,7 @@ export function searchQueryString(params: SearchParams): URLSearchParams {
   if (params.available !== undefined) qs.set("available", String(params.available));
   if (params.yearFrom !== undefined) qs.set("yearFrom", String(params.yearFrom));
   if (params.yearTo !== undefined) qs.set("yearTo", String(params.yearTo));
+  if (params.sort !== undefined && params.sort !== "relevance") qs.set("sort", params.sort);
   qs.set("page", String(params.page));
   qs.set("limit", String(params.limit));
   return qs;

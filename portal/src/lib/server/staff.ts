@@ -34,3 +34,18 @@ export const onPullList = (r: LoanRequest) => can(r, "ship", "sent") || can(r, "
 export const toReceive = (r: LoanRequest) => can(r, "receive", "shipped");
 export const onLoanHere = (r: LoanRequest) => can(r, "return", "received", "overdue");
 export const toCheckIn = (r: LoanRequest) => can(r, "complete", "returned");
+export const isOverdue = (r: LoanRequest) => r.state === "overdue";
+
+/** Whole days from a due date (YYYY-MM-DD) to today, in UTC; 0 when not yet due or unreadable. */
+export function daysOverdue(dueDate: string | undefined, now = new Date()): number {
+  if (!dueDate) return 0;
+  const due = Date.parse(`${dueDate.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(due)) return 0;
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Math.max(0, Math.round((today - due) / 86_400_000));
+}
+
+/** Longest overdue first; requests without a due date last. */
+export function byDueDate(a: LoanRequest, b: LoanRequest): number {
+  return (a.dueDate ?? "9999").localeCompare(b.dueDate ?? "9999");
+}

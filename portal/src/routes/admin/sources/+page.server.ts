@@ -1,6 +1,6 @@
 import { redirect } from "@sveltejs/kit";
 import { adminWrite, formText, listAdminLibraries, listAdminSources, loadAsAdmin } from "$lib/server/admin";
-import { HOLDINGS_PRESETS, PROTOCOLS, sourceBody, sourceFormValues } from "$lib/server/source-form";
+import { HOLDINGS_PRESETS, PROTOCOLS, sourceBody, sourceFormValues, testSourceEndpoint } from "$lib/server/source-form";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = (event) =>
@@ -20,6 +20,10 @@ export const actions: Actions = {
     const result = await adminWrite(fetch, locals.auth, "POST", "/v1/admin/sources", sourceBody(values, "create"), { values });
     if (!result.ok) return result.failure;
     redirect(303, `/admin/sources?added=${encodeURIComponent(values.name)}`);
+  },
+  test: async ({ request, locals, fetch }) => {
+    const values = sourceFormValues(await request.formData());
+    return { values, test: await testSourceEndpoint(fetch, locals.auth, values) };
   },
   harvest: async ({ request, locals, fetch }) => {
     const id = formText(await request.formData(), "id");

@@ -2,7 +2,7 @@ import { redirect } from "@sveltejs/kit";
 import { requireRole } from "$lib/server/guard";
 import { adminWrite, findByIdOr404, listAdminSources } from "$lib/server/admin";
 import { toPageError } from "$lib/server/page-errors";
-import { HOLDINGS_PRESETS, PROTOCOLS, sourceBody, sourceFormValues } from "$lib/server/source-form";
+import { HOLDINGS_PRESETS, PROTOCOLS, sourceBody, sourceFormValues, testSourceEndpoint } from "$lib/server/source-form";
 import type { Actions, PageServerLoad } from "./$types";
 
 async function findSource(fetchFn: typeof fetch, auth: NonNullable<App.Locals["auth"]>, id: string) {
@@ -54,6 +54,10 @@ export const actions: Actions = {
     );
     if (!result.ok) return result.failure;
     return { saved: true };
+  },
+  test: async ({ request, locals, fetch }) => {
+    const values = sourceFormValues(await request.formData());
+    return { values, test: await testSourceEndpoint(fetch, locals.auth, values) };
   },
   toggle: async ({ request, locals, fetch, params }) => {
     const enable = (await request.formData()).get("enable") === "true";
