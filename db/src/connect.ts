@@ -48,8 +48,22 @@ function openSqlite(file: string): DatabaseHandle {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("cache_size = -65536");
+  // Checkpoint every ~40 MB of WAL rather than every 4 MB: a bulk load's pages rewrite the same
+  // index pages again and again, and each checkpoint copies (and syncs) them once more.
+  sqlite.pragma("wal_autocheckpoint = 10000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  sqliteConnections.set(db, sqlite);
   return { db, dialect: "sqlite", close: () => db.destroy() };
+}
+
+const sqliteConnections = new WeakMap<Kysely<Database>, SqliteDatabase.Database>();
+
+/**
+ * The better-sqlite3 connection behind a SQLite Kysely instance (the only one it has), for the few
+ * hot paths that keep their own prepared statements; undefined on PostgreSQL.
+ */
+export function sqliteConnectionOf(db: Kysely<Database>): SqliteDatabase.Database | undefined {
+  return sqliteConnections.get(db);
 }
 
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {

@@ -7,9 +7,13 @@
  * - Meilisearch alone: the same final documents pushed into a fresh index with the same settings;
  * - the same consortium as ISO 2709 through the same path into a fresh db and index
  *   (`isoRecordsPerSec`; BENCH_ISO=0 skips it).
- * BENCH_FORMAT=iso2709 makes ISO 2709 the main format (and skips the second pass). The last line
+ * The ISO 2709 pass runs in a process of its own, so its peak RSS is the harvest's alone (not what
+ * the first pass and the Meilisearch-alone step left in this one).
+ * BENCH_FORMAT=iso2709 makes ISO 2709 the main format (and skips the second pass). BENCH_MEMDEBUG=1
+ * prints the main thread's memoryUsage() each time the peak RSS rises. The last line
  * is one JSON object with the figures.
  */
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -35,7 +39,11 @@ const ISO_PASS = FORMAT === "marcxml" && process.env.BENCH_ISO !== "0";
 
 function peakRssSampler() {
   let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 250);
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    if (m.rss > peak && process.env.BENCH_MEMDEBUG) console.error(JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v / 2 ** 20)]))));
+    peak = Math.max(peak, m.rss);
+  }, 250);
   return { stop: () => (clearInterval(timer), Math.max(peak, process.memoryUsage().rss)) };
 }
 
@@ -91,6 +99,34 @@ async function harvestPass(format: Format, database: DatabaseHandle, transport: 
   return { records: seen, seconds, peakRssMiB: rss.stop() / 2 ** 20, sources };
 }
 
+type PassFigures = Omit<Pass, "sources">;
+
+/** The ISO 2709 pass, in a fresh process of this script (see isoChild), into a fresh db and index. */
+async function isoPassInChild(work: string, meiliUrl: string, meiliKey: string | undefined): Promise<PassFigures> {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!], {
+    env: { ...process.env, BENCH_ISO_CHILD: "1", BENCH_WORK: work, BENCH_MEILI_URL: meiliUrl, BENCH_MEILI_KEY: meiliKey ?? "" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (code !== 0) throw new Error(`ISO 2709 pass exited with ${code}`);
+  return JSON.parse(out.trim().split("\n").at(-1)!) as PassFigures;
+}
+
+async function isoChild(): Promise<void> {
+  const transport = createMeiliTransport({ url: process.env.BENCH_MEILI_URL!, apiKey: process.env.BENCH_MEILI_KEY || undefined });
+  const isoDatabase = openBenchDatabase(process.env.BENCH_WORK!, "iso");
+  try {
+    const { records, seconds, peakRssMiB } = await harvestPass("iso2709", isoDatabase, transport, "bench_iso");
+    console.log(JSON.stringify({ records, seconds, peakRssMiB } satisfies PassFigures));
+  } finally {
+    transport.close();
+    await dropSchema(isoDatabase).catch(() => undefined);
+    await isoDatabase.close();
+  }
+}
+
 async function main() {
   const work = mkdtempSync(path.join(os.tmpdir(), "interlend-bench-harvest-"));
   const meili = await startManagedMeilisearch({ dataDir: work });
@@ -144,19 +180,13 @@ async function main() {
     });
 
     if (ISO_PASS) {
-      const isoDatabase = openBenchDatabase(work, "iso");
-      try {
-        const iso = await harvestPass("iso2709", isoDatabase, transport, "bench_iso");
-        Object.assign(figures, {
-          isoRecords: iso.records,
-          isoSeconds: Number(iso.seconds.toFixed(1)),
-          isoRecordsPerSec: Math.round(iso.records / iso.seconds),
-          isoPeakRssMiB: Math.round(iso.peakRssMiB),
-        });
-      } finally {
-        await dropSchema(isoDatabase);
-        await isoDatabase.close();
-      }
+      const iso = await isoPassInChild(work, meili.url, meili.masterKey);
+      Object.assign(figures, {
+        isoRecords: iso.records,
+        isoSeconds: Number(iso.seconds.toFixed(1)),
+        isoRecordsPerSec: Math.round(iso.records / iso.seconds),
+        isoPeakRssMiB: Math.round(iso.peakRssMiB),
+      });
     }
     console.log(JSON.stringify(figures));
   } finally {
@@ -168,7 +198,7 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
+(process.env.BENCH_ISO_CHILD ? isoChild() : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

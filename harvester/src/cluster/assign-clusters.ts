@@ -1,6 +1,7 @@
 import type { Transaction } from "kysely";
 import { nowIso, type Database } from "@interlend/db";
 import { chunk } from "../ingest/chunk.ts";
+import type { SqliteFastStatements } from "../ingest/sqlite/fast-statements.ts";
 import { UnionFind } from "./union-find.ts";
 
 type Trx = Transaction<Database>;
@@ -17,7 +18,8 @@ export interface ClusterCandidate {
 const LOOKUP_CHUNK = 500;
 
 /** Existing clusters per key, among records already stored. */
-async function clustersOfKeys(trx: Trx, keys: string[]): Promise<Map<string, number[]>> {
+async function clustersOfKeys(trx: Trx, keys: string[], fast?: SqliteFastStatements): Promise<Map<string, number[]>> {
+  if (fast) return fast.clustersOfKeys(keys);
   const byKey = new Map<string, number[]>();
   for (const part of chunk(keys, LOOKUP_CHUNK)) {
     const rows = await trx
@@ -37,9 +39,10 @@ async function clustersOfKeys(trx: Trx, keys: string[]): Promise<Map<string, num
   return byKey;
 }
 
-export async function createClusters(trx: Trx, count: number): Promise<number[]> {
-  const ids: number[] = [];
+export async function createClusters(trx: Trx, count: number, fast?: SqliteFastStatements): Promise<number[]> {
   const now = nowIso();
+  if (fast) return fast.createClusters(count, now);
+  const ids: number[] = [];
   for (const part of chunk(Array.from({ length: count }), 500)) {
     const rows = await trx
       .insertInto("clusters")
@@ -56,10 +59,10 @@ export async function createClusters(trx: Trx, count: number): Promise<number[]>
  * record reaching two clusters bridges them). A record with no strong key follows its work key,
  * but only when that leads to exactly one place: a weak key alone never merges two clusters.
  */
-async function linkCandidates(trx: Trx, candidates: ClusterCandidate[], sets: UnionFind): Promise<Set<number>> {
+async function linkCandidates(trx: Trx, candidates: ClusterCandidate[], sets: UnionFind, fast?: SqliteFastStatements): Promise<Set<number>> {
   const strong = [...new Set(candidates.flatMap((c) => c.strongKeys))];
   const weak = [...new Set(candidates.flatMap((c) => (c.strongKeys.length === 0 && c.workKey ? [c.workKey] : [])))];
-  const existing = await clustersOfKeys(trx, [...strong, ...weak]);
+  const existing = await clustersOfKeys(trx, [...strong, ...weak], fast);
   const reached = new Set<number>();
   candidates.forEach((candidate, i) => {
     sets.find(`r:${i}`);
@@ -106,9 +109,11 @@ export async function assignClusters(
   candidates: ClusterCandidate[],
   touched: Set<number>,
   created?: Set<number>,
+  /** SQLite's prepared statements, when on SQLite. */
+  fast?: SqliteFastStatements,
 ): Promise<Map<string, number>> {
   const sets = new UnionFind();
-  const reached = await linkCandidates(trx, candidates, sets);
+  const reached = await linkCandidates(trx, candidates, sets, fast);
   const clustersByRoot = new Map<string, Set<number>>();
   for (const clusterId of reached) {
     const root = sets.find(`c:${clusterId}`);
@@ -118,7 +123,7 @@ export async function assignClusters(
   }
   const roots = candidates.map((_, i) => sets.find(`r:${i}`));
   const rootsNeedingCluster = [...new Set(roots.filter((root) => !clustersByRoot.has(root)))];
-  const fresh = await createClusters(trx, rootsNeedingCluster.length);
+  const fresh = await createClusters(trx, rootsNeedingCluster.length, fast);
   const targetByRoot = new Map<string, number>();
   rootsNeedingCluster.forEach((root, i) => targetByRoot.set(root, fresh[i]!));
   if (created) for (const id of fresh) created.add(id);

@@ -8,6 +8,7 @@ import type { Checkpoint } from "../sources/types.ts";
 import { chunk } from "./chunk.ts";
 import { queueForIndex } from "./queue-for-index.ts";
 import type { PreparedPage, PreparedUpsert } from "./prepare.ts";
+import { sqliteFastStatements, type SqliteFastStatements } from "./sqlite/fast-statements.ts";
 
 type Trx = Transaction<Database>;
 
@@ -40,8 +41,12 @@ interface ExistingBib {
 const LOOKUP_CHUNK = 500;
 const INSERT_CHUNK = 200;
 
-async function loadExisting(trx: Trx, sourceId: number, localIds: string[]): Promise<Map<string, ExistingBib>> {
+async function loadExisting(trx: Trx, sourceId: number, localIds: string[], fast?: SqliteFastStatements): Promise<Map<string, ExistingBib>> {
   const existing = new Map<string, ExistingBib>();
+  if (fast) {
+    for (const row of fast.existingBibs(sourceId, localIds)) existing.set(row.local_id, row);
+    return existing;
+  }
   for (const ids of chunk(localIds, LOOKUP_CHUNK)) {
     const rows = await trx
       .selectFrom("bib_records")
@@ -69,11 +74,12 @@ function bibRow(target: IngestTarget, upsert: PreparedUpsert, clusterId: number,
   };
 }
 
-async function writeKeysAndItems(trx: Trx, target: IngestTarget, written: Array<{ id: number; upsert: PreparedUpsert }>) {
+async function writeKeysAndItems(trx: Trx, target: IngestTarget, written: Array<{ id: number; upsert: PreparedUpsert }>, fast?: SqliteFastStatements) {
   const keyRows = written.flatMap(({ id, upsert }) =>
     [...upsert.keys, ...(upsert.workKey ? [upsert.workKey] : [])].map((key) => ({ bib_id: id, key })),
   );
-  for (const part of chunk(keyRows, 1000)) await trx.insertInto("match_keys").values(part).execute();
+  if (fast) fast.insertKeys(keyRows);
+  else for (const part of chunk(keyRows, 1000)) await trx.insertInto("match_keys").values(part).execute();
   const itemRows = written.flatMap(({ id, upsert }) =>
     upsert.items.map((item) => ({
       bib_id: id,
@@ -87,7 +93,8 @@ async function writeKeysAndItems(trx: Trx, target: IngestTarget, written: Array<
       loan_type: item.loanType,
     })),
   );
-  for (const part of chunk(itemRows, 500)) await trx.insertInto("items").values(part).execute();
+  if (fast) fast.insertItems(itemRows);
+  else for (const part of chunk(itemRows, 500)) await trx.insertInto("items").values(part).execute();
 }
 
 /**
@@ -126,6 +133,7 @@ export async function applyPage(
   checkpoint: Checkpoint,
   indexWork?: PageIndexWork,
 ): Promise<RunCounts> {
+  const fast = await sqliteFastStatements(target.db);
   return target.db.transaction().execute(async (trx) => {
     const counts = { ...countsBefore };
     counts.seen += page.upserts.length + page.deletes.length + page.rejected.length;
@@ -133,7 +141,7 @@ export async function applyPage(
     const existing = await loadExisting(trx, target.sourceId, [
       ...page.upserts.map((u) => u.localId),
       ...page.deletes.map((d) => d.localId),
-    ]);
+    ], fast);
     const touched = new Set<number>();
     /** Clusters that lost or changed a record: they may fall apart. */
     const shaken = new Set<number>();
@@ -165,11 +173,14 @@ export async function applyPage(
       changed.map((u) => ({ localId: u.localId, strongKeys: u.keys, workKey: u.workKey })),
       touched,
       created,
+      fast,
     );
     const now = nowIso();
     const written: Array<{ id: number; upsert: PreparedUpsert }> = [];
     const fresh = changed.filter((u) => !existing.has(u.localId));
-    for (const part of chunk(fresh, INSERT_CHUNK)) {
+    if (fast) {
+      for (const u of fresh) written.push({ id: fast.insertBib(bibRow(target, u, clusterOf.get(u.localId)!, now)), upsert: u });
+    } else for (const part of chunk(fresh, INSERT_CHUNK)) {
       const rows = await trx
         .insertInto("bib_records")
         .values(part.map((u) => bibRow(target, u, clusterOf.get(u.localId)!, now)))
@@ -187,10 +198,10 @@ export async function applyPage(
     counts.added += fresh.length;
     counts.updated += changed.length - fresh.length;
 
-    await writeKeysAndItems(trx, target, written);
+    await writeKeysAndItems(trx, target, written, fast);
     for (const id of shaken) touched.add(id);
     for (const id of await splitClusters(trx, shaken)) touched.add(id);
-    const queuedAt = touched.size ? await queueForIndex(trx, touched) : "";
+    const queuedAt = touched.size ? await queueForIndex(trx, touched, fast) : "";
     await recordRejected(trx, target.runId, page.rejected);
     await recordRunProgress(trx, target.runId, counts, checkpoint);
     if (indexWork) {

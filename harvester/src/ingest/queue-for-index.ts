@@ -1,6 +1,7 @@
 import type { Transaction } from "kysely";
 import { nowIso, type Database } from "@interlend/db";
 import { chunk } from "./chunk.ts";
+import type { SqliteFastStatements } from "./sqlite/fast-statements.ts";
 
 let lastStamp = "";
 
@@ -19,8 +20,12 @@ export function nextQueueStamp(): string {
  * Puts clusters in the index outbox, in the caller's transaction, so the index catches up later.
  * Returns the queued_at the rows got.
  */
-export async function queueForIndex(trx: Transaction<Database>, clusterIds: Iterable<number>): Promise<string> {
+export async function queueForIndex(trx: Transaction<Database>, clusterIds: Iterable<number>, fast?: SqliteFastStatements): Promise<string> {
   const now = nextQueueStamp();
+  if (fast) {
+    fast.queueForIndex(new Set(clusterIds), now);
+    return now;
+  }
   const rows = [...new Set(clusterIds)].map((cluster_id) => ({ cluster_id, queued_at: now }));
   for (const part of chunk(rows, 1000)) {
     await trx

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { preparePage } from "../../ingest/prepare.ts";
 import type { PreparedHarvestPage, PrepareOptions, PreparingSource } from "../../ingest/prepared-source.ts";
@@ -18,8 +18,12 @@ export interface FileSourceOptions {
   worker?: boolean;
 }
 
-/** Pages the worker prepares ahead of the harvest: enough to never wait, little enough to stay small. */
-const PAGES_AHEAD = 2;
+/**
+ * Pages the worker prepares ahead of the harvest (besides the one it is preparing): the worker is
+ * the slower side, so one is enough to never keep the harvest waiting, and each page held costs
+ * memory in both threads.
+ */
+const PAGES_AHEAD = 1;
 
 /** This process's node options without its loaders: the worker registers its own. */
 function workerExecArgv(): string[] {
@@ -37,15 +41,15 @@ function workerExecArgv(): string[] {
 }
 
 /**
- * The worker is TypeScript like the rest: a small script registers tsx's loader in the worker
- * (a loader given by --import is not in place yet when a worker's own entry module loads) and then
- * imports the worker module.
+ * The worker is TypeScript like the rest: a small script registers tsx's require hook in the worker
+ * and then requires the worker module. The require hook compiles in the worker's own thread; tsx's
+ * ESM loader would start a loader thread (a whole further V8 heap) for each worker.
  */
 function workerBootstrap(): string {
   const tsxRoot = path.dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
-  const tsx = pathToFileURL(path.join(tsxRoot, "dist", "esm", "api", "index.mjs")).href;
-  const entry = new URL("./file-worker.ts", import.meta.url).href;
-  return `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  const tsxCjs = path.join(tsxRoot, "dist", "cjs", "api", "index.cjs");
+  const entry = fileURLToPath(new URL("./file-worker.ts", import.meta.url));
+  return `require(${JSON.stringify(tsxCjs)}).register(); require(${JSON.stringify(entry)});`;
 }
 
 /** Reads MARC files record by record, in pages, resumable at the record after the last commit. */
