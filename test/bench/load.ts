@@ -6,16 +6,13 @@
  * rate by 100 (BENCH_STEP_SECONDS each, default 20) to the highest rate with p99 ≤ 100 ms and no
  * errors. The last line is one JSON object.
  */
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
 import autocannon from "autocannon";
-import { REPO_ROOT } from "@interlend/core";
 import type { UnionDocument } from "@interlend/core/meili";
 import { createPatron, createSession, findLibraryByCode, updatePodSettings } from "@interlend/db";
 import { SESSION_COOKIE } from "@interlend/search-api/auth/options";
+import { startReadyProcess } from "../support/ready-process.ts";
 import { BENCH_INDEX, openBenchPod } from "./support/bench-pod.ts";
 import { searchMix } from "./support/queries.ts";
 import { round } from "./support/stats.ts";
@@ -72,19 +69,14 @@ async function main() {
     }
   };
 
-  const child = spawn(process.execPath, ["--import", "tsx", "test/bench/support/api-server.ts"], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, SQLITE_PATH: pod.sqlitePath, MEILI_URL: pod.meiliUrl, MEILI_MASTER_KEY: pod.masterKey, MEILI_INDEX: BENCH_INDEX, BENCH_PLACING_LIMIT: "1000000" },
-    stdio: ["ignore", "pipe", "inherit"],
+  const api = await startReadyProcess(["test/bench/support/api-server.ts"], {
+    SQLITE_PATH: pod.sqlitePath,
+    MEILI_URL: pod.meiliUrl,
+    MEILI_MASTER_KEY: pod.masterKey,
+    MEILI_INDEX: BENCH_INDEX,
+    BENCH_PLACING_LIMIT: "1000000",
   });
-  let url = "";
-  for await (const line of createInterface({ input: child.stdout! })) {
-    if (line.startsWith("READY ")) {
-      url = line.slice(6);
-      break;
-    }
-  }
-  if (!url) throw new Error("the API process did not start");
+  const { url, child } = api;
 
   const run = async (rate: number, seconds: number) => {
     const result = await autocannon({
@@ -126,8 +118,7 @@ async function main() {
       }),
     );
   } finally {
-    child.kill("SIGTERM");
-    await once(child, "exit");
+    await api.stop();
     await pod.close();
   }
 }

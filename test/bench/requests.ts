@@ -14,13 +14,10 @@
  * Limits are raised for the run (pod settings and the per-patron placing rate), or the bench would
  * only measure refusals. BENCH_PG=0 skips PostgreSQL. The last line is one JSON object.
  */
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { sql, type Kysely } from "kysely";
 import pg from "pg";
 import {
@@ -42,6 +39,7 @@ import { configureNotifications } from "@interlend/search-api/notifications/send
 import { startApiServer } from "@interlend/search-api/server";
 import { placeRequest } from "@interlend/search-api/services/requests/index";
 import { writeDemoConsortium } from "../generator/write-files.ts";
+import { startReadyProcess } from "../support/ready-process.ts";
 import { Random } from "../generator/prng.ts";
 import { closedLoop } from "./support/load.ts";
 import { measureLatency, percentile, round, type BenchRequest } from "./support/stats.ts";
@@ -80,25 +78,8 @@ async function serve(): Promise<void> {
   });
 }
 
-async function startApi(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/bench/requests.ts", "--serve"], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    if (line.startsWith("READY ")) {
-      return {
-        url: line.slice(6),
-        async stop() {
-          child.kill("SIGTERM");
-          await once(child, "exit");
-        },
-      };
-    }
-  }
-  throw new Error("the API process exited before it was ready");
+function startApi(env: Record<string, string>) {
+  return startReadyProcess(["test/bench/requests.ts", "--serve"], env);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,12 +4,9 @@
  * loop, BENCH_SECONDS default 30), with the same searches sent straight to Meilisearch beside it,
  * and the ranked-copies route. The last line is one JSON object with the figures.
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
-import { REPO_ROOT } from "@interlend/core";
 import type { UnionDocument } from "@interlend/core/meili";
 import { buildMeiliSearch, searchQuerySchema } from "@interlend/search-api/services/search-query";
+import { startReadyProcess } from "../support/ready-process.ts";
 import { closedLoop } from "./support/load.ts";
 import { searchMix } from "./support/queries.ts";
 import { BENCH_INDEX, openBenchPod } from "./support/bench-pod.ts";
@@ -19,22 +16,6 @@ const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const COUNT = Number(process.env.BENCH_QUERIES ?? 2_000);
 
-async function startApi(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/bench/support/api-server.ts"], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    if (line.startsWith("READY ")) {
-      return {
-        url: line.slice(6),
-        async stop() {
-          child.kill("SIGTERM");
-          await once(child, "exit");
-        },
-      };
-    }
-  }
-  throw new Error("the API process exited before it was ready");
-}
 
 async function main() {
   const pod = await openBenchPod(RECORDS, (line) => console.error(line));
@@ -49,7 +30,7 @@ async function main() {
     headers: { authorization: `Bearer ${pod.masterKey}` },
   });
 
-  const api = await startApi({ SQLITE_PATH: pod.sqlitePath, MEILI_URL: pod.meiliUrl, MEILI_MASTER_KEY: pod.masterKey, MEILI_INDEX: BENCH_INDEX });
+  const api = await startReadyProcess(["test/bench/support/api-server.ts"], { SQLITE_PATH: pod.sqlitePath, MEILI_URL: pod.meiliUrl, MEILI_MASTER_KEY: pod.masterKey, MEILI_INDEX: BENCH_INDEX });
   try {
     console.error("latency: API…");
     const apiLatency = await measureLatency(api.url, apiRequest, COUNT);

@@ -3,31 +3,21 @@
  * fully there (its row and both events) or not there at all, and retrying the same
  * Idempotency-Keys never makes a second one.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "@interlend/core";
 import { createPatron, createSession, createSource, ensureLibrary, migrateToLatest, openDatabase, type DatabaseHandle } from "@interlend/db";
 import { runHarvest } from "@interlend/harvester/run/run-harvest";
 import { SESSION_COOKIE } from "@interlend/search-api/auth/options";
 import { bibRecord, memorySource } from "../support/marc-factory.ts";
+import { startReadyProcess } from "../support/ready-process.ts";
 
 const PATRONS = 10;
 const TITLES_EACH = 6;
 
-async function startApi(sqlitePath: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "test/faults/api-child.ts")], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, SQLITE_PATH: sqlitePath },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  for await (const line of createInterface({ input: child.stdout! })) {
-    if (line.startsWith("READY ")) return { child, url: line.slice(6) };
-  }
-  throw new Error("API child did not start");
+function startApi(sqlitePath: string) {
+  return startReadyProcess(["test/faults/api-child.ts"], { SQLITE_PATH: sqlitePath });
 }
 
 describe("the API killed while requests are being placed", () => {
@@ -106,7 +96,7 @@ describe("the API killed while requests are being placed", () => {
       expect(statuses.filter((s) => s === 200).length).toBe(survivors.length);
       expect(statuses.filter((s) => s === 201).length).toBe(PATRONS * TITLES_EACH - survivors.length);
     } finally {
-      second.child.kill("SIGTERM");
+      await second.stop();
     }
     const all = await db.selectFrom("requests").select("idempotency_key").execute();
     expect(all).toHaveLength(PATRONS * TITLES_EACH);
