@@ -1,17 +1,5 @@
+import { foldText as fold, LEADING_ARTICLE } from "../normalise/fold.ts";
 import type { NormalisedBib } from "../normalise/types.ts";
-
-const LEADING_ARTICLE = /^(the|a|an|der|die|das|le|la|les|el|los|las|il|lo|l')\s*/;
-
-function fold(text: string): string {
-  return text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/&/g, " and ")
-    .replace(/[^\p{L}\p{N} ]+/gu, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-}
 
 /** The first author's surname (text before the comma of "Surname, Forename"), folded. */
 function authorKey(authors: string[]): string {

@@ -1,4 +1,5 @@
 import type { UnionDocument } from "@interlend/core/meili/union-index";
+import { foldText, LEADING_ARTICLE } from "../normalise/fold.ts";
 import type { NormalisedBib } from "../normalise/types.ts";
 
 export interface MemberBib {
@@ -33,10 +34,9 @@ function pickRichest(members: MemberBib[]): MemberBib {
   )[0]!;
 }
 
-const LEADING_ARTICLE = /^(the|a|an|der|die|das|le|la|les|el|los|las|il|lo)\s+/i;
-
+/** Sorts "The Hobbit" under H and "Éclair" with "eclair". */
 export function titleSortKey(title: string): string {
-  return title.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(LEADING_ARTICLE, "").replace(/[^\p{L}\p{N} ]/gu, "").trim();
+  return foldText(title).replace(LEADING_ARTICLE, "");
 }
 
 export function buildUnionDocument(clusterId: number, members: MemberBib[], items: MemberItem[]): UnionDocument {
