@@ -71,7 +71,7 @@ describe("the API killed while requests are being placed", () => {
     while (placed < 5 && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 5));
     first.child.kill("SIGKILL");
     await Promise.all(calls);
-    await new Promise((resolve) => (first.child.exitCode !== null ? resolve(undefined) : first.child.once("exit", resolve)));
+    await first.exited();
 
     const db = database.db;
     const survivors = await db.selectFrom("requests").select(["id", "state"]).execute();
