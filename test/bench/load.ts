@@ -36,7 +36,7 @@ async function main() {
   const { next: nextQuery, random, libraries } = searchMix(docs, 13);
 
   // Patrons with sessions made directly (sign-in's scrypt is not what this bench measures).
-  const patrons: Array<{ library: string; cookie: string; csrf: string; asked: Set<string> }> = [];
+  const patrons: Array<{ library: string; cookie: string; csrf: string }> = [];
   for (const code of libraries) {
     const library = await findLibraryByCode(db, code);
     if (!library) continue;
@@ -44,23 +44,27 @@ async function main() {
       const card = `LOAD-${code}-${i}-${Date.now()}`;
       const patron = await createPatron(db, { libraryId: library.id, cardNumber: card, name: `Load patron ${i}` });
       const session = await createSession(db, { patronId: patron.id, role: "patron" });
-      patrons.push({ library: code, cookie: `${SESSION_COOKIE}=${session.token}`, csrf: session.csrfToken, asked: new Set() });
+      patrons.push({ library: code, cookie: `${SESSION_COOKIE}=${session.token}`, csrf: session.csrfToken });
     }
   }
-  const lendable = docs.filter((d) => d.availableAt.length > 0);
+  // Titles whose shelf copies earlier runs already promised would rightly be refused ("no lender").
+  const promised = new Set((await db.selectFrom("requests").select("cluster_id").distinct().execute()).map((r) => String(r.cluster_id)));
+  // Loans need a returnable copy: e-books and the like are copies, not loans.
+  const lendable = docs.filter((d) => d.format === "book" && d.availableAt.length > 0 && !promised.has(d.id));
   const nextRequest = () => {
     const roll = random.next();
-    if (roll < 0.9) return { method: "GET", path: `/v1/search?${new URLSearchParams(nextQuery())}` };
+    if (roll < 0.9) return { kind: "search", method: "GET", path: `/v1/search?${new URLSearchParams(nextQuery())}` };
     const doc = random.pick(docs);
-    if (roll < 0.94) return { method: "GET", path: `/v1/records/${doc.id}` };
-    if (roll < 0.98) return { method: "GET", path: `/v1/records/${doc.id}/copies?borrower=${random.pick(libraries)}` };
-    // A patron asks for a title held elsewhere and not on their own shelf, once.
+    if (roll < 0.94) return { kind: "record", method: "GET", path: `/v1/records/${doc.id}` };
+    if (roll < 0.98) return { kind: "copies", method: "GET", path: `/v1/records/${doc.id}/copies?borrower=${random.pick(libraries)}` };
+    // A patron asks for a title held elsewhere and not on their own shelf; each title once.
     for (;;) {
       const patron = random.pick(patrons);
       const title = random.pick(lendable);
-      if (title.libraries.includes(patron.library) || patron.asked.has(title.id)) continue;
-      patron.asked.add(title.id);
+      if (title.libraries.includes(patron.library) || promised.has(title.id)) continue;
+      promised.add(title.id);
       return {
+        kind: "place",
         method: "POST",
         path: "/v1/requests",
         body: JSON.stringify({ recordId: Number(title.id), serviceType: "loan" }),
@@ -78,13 +82,29 @@ async function main() {
   });
   const { url, child } = api;
 
+  /** Answers by request kind and status, and a few error bodies: what the errors were. */
+  const statuses: Record<string, number> = {};
+  const samples: string[] = [];
   const run = async (rate: number, seconds: number) => {
     const result = await autocannon({
       url,
       connections: 100,
       overallRate: rate,
       duration: seconds,
-      requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, ...nextRequest() }) }],
+      requests: [
+        {
+          setupRequest: (request: Record<string, unknown>, context: Record<string, unknown>) => {
+            const { kind, ...next } = nextRequest();
+            context.kind = kind;
+            return { ...request, ...next };
+          },
+          onResponse: (status: number, body: string, context: Record<string, unknown>) => {
+            const key = `${String(context.kind)} ${status}`;
+            statuses[key] = (statuses[key] ?? 0) + 1;
+            if (status >= 400 && samples.length < 5) samples.push(`${key}: ${body.slice(0, 200)}`);
+          },
+        },
+      ],
     });
     return { rate, p99Ms: result.latency.p99, errors: result.errors + result.non2xx + result.timeouts, achievedRps: Math.round(result.requests.average) };
   };
@@ -115,6 +135,8 @@ async function main() {
         rssGrowthMiB: round(rssAfter - rssBefore, 1),
         maxSustainedRps,
         steps,
+        statuses,
+        errorSamples: samples,
       }),
     );
   } finally {

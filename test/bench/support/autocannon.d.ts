@@ -5,7 +5,10 @@ declare module "autocannon" {
     connections?: number;
     duration?: number;
     overallRate?: number;
-    requests?: Array<{ setupRequest?: (request: Record<string, unknown>) => Record<string, unknown> }>;
+    requests?: Array<{
+      setupRequest?: (request: Record<string, unknown>, context: Record<string, unknown>) => Record<string, unknown>;
+      onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+    }>;
   }
   interface Histogram {
     average: number;
