@@ -5,6 +5,7 @@
 import { ConfigError, loadConfig } from "@interlend/core/config";
 import { connectMeilisearch, createMeiliUnionIndexWriter, ensureUnionIndex } from "@interlend/core/meili";
 import { migrateToLatest, openDatabase, startMaintenance } from "@interlend/db";
+import { describeRun } from "@interlend/harvester/run/describe-run";
 import { runHarvest } from "@interlend/harvester/run/run-harvest";
 import { HarvestScheduler } from "@interlend/harvester/schedule/scheduler";
 import { bootstrapAdminFromEnv } from "@interlend/search-api/auth/bootstrap";
@@ -23,7 +24,7 @@ const log = (line: string) => console.log(line);
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const withDemo = !process.argv.includes("--no-demo") && process.env.DEMO_RECORDS !== "0";
+  const withDemo = !process.argv.includes("--no-demo") && config.DEMO_RECORDS > 0;
   const cleanups: Array<() => Promise<void>> = [];
   const shutdown = async (signal: string) => {
     log(`\n${signal}: shutting down…`);
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
     log,
     run: async (source) => {
       const run = await runHarvest({ db: database.db, source, index, mode: "incremental", onIndexError: (e) => log(`index: ${e.message}`) });
-      log(`harvest ${source.name}: ${run.status}, ${run.seen} seen, ${run.added} added, ${run.updated} updated, ${run.deleted} deleted, ${run.rejected} rejected`);
+      log(`harvest ${source.name}: ${describeRun(run)}`);
       return run;
     },
   });
@@ -91,8 +92,7 @@ async function main(): Promise<void> {
   cleanups.push(() => portal.close());
   log(`\nInterlend is running: open ${portal.url}\n(Ctrl+C stops it)`);
   if (withDemo) {
-    const records = Number(process.env.DEMO_RECORDS ?? 6000);
-    const harvested = await harvestDemoConsortium({ db: database.db, index, dataDir: config.dataDir, records, log });
+    const harvested = await harvestDemoConsortium({ db: database.db, index, dataDir: config.dataDir, records: config.DEMO_RECORDS, log });
     await index.flush();
     if (harvested) log("Demo consortium harvested and indexed: search it in the portal.");
   }

@@ -40,6 +40,8 @@ const configSchema = z.object({
     .optional(),
   NOTIFY_FROM: z.string().min(3).max(200).optional(),
   HARVEST_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** Size of the generated demo consortium on first start; 0 skips it (like --no-demo). */
+  DEMO_RECORDS: z.coerce.number().int().min(0).max(10_000_000).default(6000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

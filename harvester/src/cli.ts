@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from "@interlend/core/config";
 import { connectMeilisearch, createMeiliUnionIndexWriter, ensureUnionIndex } from "@interlend/core/meili";
 import { findSource, findSourceByName, listSources, migrateToLatest, openDatabase, type Source } from "@interlend/db";
 import { harvestProgressBar } from "./cli/progress-bar.ts";
+import { describeRun } from "./run/describe-run.ts";
 import { runHarvest } from "./run/run-harvest.ts";
 
 async function resolveSource(db: Parameters<typeof findSource>[0], ref: string): Promise<Source> {
@@ -49,7 +50,7 @@ async function main(): Promise<number> {
         bar.stop();
         await index.flush();
         console.log(
-          `${source.name}: ${run.status} — ${run.seen} seen, ${run.added} added, ${run.updated} updated, ${run.deleted} deleted, ${run.rejected} rejected${run.error ? ` — ${run.error}` : ""}`,
+          `${source.name}: ${describeRun(run)}`,
         );
         if (run.status === "failed") failures++;
       }

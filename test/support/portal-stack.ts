@@ -2,11 +2,9 @@
  * The whole pod for browser tests, for real: Meilisearch, a SQLite db with a generated consortium,
  * the API with a harvest scheduler, and the built portal, each on a free port in this process.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { REPO_ROOT } from "@interlend/core";
 import { createMeiliUnionIndexWriter, ensureUnionIndex } from "@interlend/core/meili";
 import { createPatron, createUser, listLibraries, type Library } from "@interlend/db";
 import { toIso2709 } from "@interlend/harvester/marc/writers";
@@ -27,34 +25,6 @@ export const PATRON = { cardNumber: "2100001", pin: "4321", name: "Pat Patron" }
 /** A MARC file in the import folder, for an admin to add as a new source. */
 export const EXTRA_FILE = "browser-extra.mrc";
 
-/** Newest modification time of the files below `dir` (0 when there are none). */
-function newest(dir: string): number {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-  }
-  return latest;
-}
-
-/**
- * ensurePortalBuilt builds only when there is no build (a fresh clone). A developer's build can be
- * older than the sources being tested, so rebuild when any source file is newer than it.
- */
-function ensureFreshPortalBuild(log: (line: string) => void): void {
-  const portal = path.join(REPO_ROOT, "portal");
-  const handler = path.join(portal, "build", "handler.js");
-  if (existsSync(handler)) {
-    const sources = Math.max(newest(path.join(portal, "src")), statSync(path.join(portal, "svelte.config.js")).mtimeMs);
-    if (sources <= statSync(handler).mtimeMs) return;
-    log("The portal build is older than its sources; rebuilding…");
-    const result = spawnSync("npm", ["run", "build", "-w", "portal"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
-    if (result.status !== 0) throw new Error("portal build failed (npm run build -w portal)");
-    return;
-  }
-  ensurePortalBuilt(log);
-}
-
 export interface PortalStack {
   apiUrl: string;
   portalUrl: string;
@@ -74,7 +44,7 @@ export async function startPortalStack(options: { records?: number; log?: (line:
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
-    ensureFreshPortalBuild(log);
+    ensurePortalBuilt(log);
     const meili: TestMeili = await startTestMeili();
     cleanups.push(() => meili.stop());
     const database = await createTestDatabase("sqlite");
