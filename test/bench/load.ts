@@ -73,12 +73,12 @@ async function main() {
     }
   };
 
-  const api = await startReadyProcess(["test/bench/support/api-server.ts"], {
+  const api = await startReadyProcess(["test/support/api-process.ts"], {
     SQLITE_PATH: pod.sqlitePath,
     MEILI_URL: pod.meiliUrl,
     MEILI_MASTER_KEY: pod.masterKey,
     MEILI_INDEX: BENCH_INDEX,
-    BENCH_PLACING_LIMIT: "1000000",
+    PLACING_LIMIT: "1000000",
   });
   const { url, child } = api;
 

@@ -30,7 +30,7 @@ async function main() {
     headers: { authorization: `Bearer ${pod.masterKey}` },
   });
 
-  const api = await startReadyProcess(["test/bench/support/api-server.ts"], { SQLITE_PATH: pod.sqlitePath, MEILI_URL: pod.meiliUrl, MEILI_MASTER_KEY: pod.masterKey, MEILI_INDEX: BENCH_INDEX });
+  const api = await startReadyProcess(["test/support/api-process.ts"], { SQLITE_PATH: pod.sqlitePath, MEILI_URL: pod.meiliUrl, MEILI_MASTER_KEY: pod.masterKey, MEILI_INDEX: BENCH_INDEX });
   try {
     console.error("latency: API…");
     const apiLatency = await measureLatency(api.url, apiRequest, COUNT);

@@ -17,7 +17,7 @@ const PATRONS = 10;
 const TITLES_EACH = 6;
 
 function startApi(sqlitePath: string) {
-  return startReadyProcess(["test/faults/api-child.ts"], { SQLITE_PATH: sqlitePath });
+  return startReadyProcess(["test/support/api-process.ts"], { SQLITE_PATH: sqlitePath, PLACING_LIMIT: "100000" });
 }
 
 describe("the API killed while requests are being placed", () => {
