@@ -25,7 +25,7 @@ export function decodeTextFields(
 }
 
 /** Text between the indicators and the first subfield is kept under this code rather than lost. */
-export const STRAY_TEXT_CODE = "?";
+const STRAY_TEXT_CODE = "?";
 
 let skippedStrayDelimiter = false;
 

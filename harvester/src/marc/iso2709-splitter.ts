@@ -10,6 +10,12 @@ function isRecordSeparatorNoise(b: number): boolean {
   return b === 0x0a || b === 0x0d || b === 0x20 || b === 0x00 || b === 0x1a;
 }
 
+/** The first position at or after `pos` that is not separator noise (or `buf.length`). */
+function skipNoise(buf: Buffer, pos: number): number {
+  while (pos < buf.length && isRecordSeparatorNoise(buf[pos]!)) pos++;
+  return pos;
+}
+
 /** Leader/00-04, or -1 when they are not digits. */
 function leaderRecordLength(buf: Buffer, at: number): number {
   return readNumber(buf, at, 5);
@@ -43,34 +49,24 @@ export class Iso2709Splitter {
         yield* this.keep(buf);
         return;
       }
-      buf = Buffer.concat([...this.pending, buf]);
-      this.pending = [];
-      this.pendingLength = 0;
+      buf = this.takePending(buf);
     }
-    let pos = 0;
-    while (pos < buf.length) {
-      while (pos < buf.length && isRecordSeparatorNoise(buf[pos]!)) pos++;
-      if (pos >= buf.length) break;
+    for (let pos = skipNoise(buf, 0); pos < buf.length; ) {
       const end = this.recordEnd(buf, pos);
       if (end < 0) {
         yield* this.keep(buf.subarray(pos));
         return;
       }
       yield { bytes: buf.subarray(pos, end) };
-      pos = end;
+      pos = skipNoise(buf, end);
     }
   }
 
   /** Whatever is left when the input ends: records without the leader's help, then a truncated tail. */
   *end(): Generator<RecordBytes> {
     if (this.pendingLength === 0) return;
-    const buf = Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingLength = 0;
-    let pos = 0;
-    while (pos < buf.length) {
-      while (pos < buf.length && isRecordSeparatorNoise(buf[pos]!)) pos++;
-      if (pos >= buf.length) break;
+    const buf = this.takePending();
+    for (let pos = skipNoise(buf, 0); pos < buf.length; ) {
       const terminator = buf.indexOf(RECORD_TERMINATOR, pos);
       if (terminator < 0) {
         const rest = buf.subarray(pos);
@@ -81,8 +77,16 @@ export class Iso2709Splitter {
         return;
       }
       yield { bytes: buf.subarray(pos, terminator + 1) };
-      pos = terminator + 1;
+      pos = skipNoise(buf, terminator + 1);
     }
+  }
+
+  /** The collected bytes (then `tail`, if given) as one buffer; empties the collection. */
+  private takePending(tail?: Buffer): Buffer {
+    const buf = Buffer.concat(tail ? [...this.pending, tail] : this.pending);
+    this.pending = [];
+    this.pendingLength = 0;
+    return buf;
   }
 
   private recordEnd(buf: Buffer, start: number): number {

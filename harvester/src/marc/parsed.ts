@@ -21,7 +21,7 @@ export class MarcParseError extends Error {
 }
 
 /** Rejected records keep at most this much raw text. */
-export const MAX_RAW_CHARS = 100_000;
+const MAX_RAW_CHARS = 100_000;
 
 export function clipRaw(raw: string): string {
   return raw.length > MAX_RAW_CHARS ? `${raw.slice(0, MAX_RAW_CHARS)}…` : raw;

@@ -40,7 +40,7 @@ export interface ListPage<T> {
   noRecordsMatch: boolean;
 }
 
-export const DEFAULT_HTTP: Omit<HttpGetOptions, "signal"> = {
+const DEFAULT_HTTP: Omit<HttpGetOptions, "signal"> = {
   requestTimeoutMs: 10 * 60_000,
   idleTimeoutMs: 60_000,
   maxResponseBytes: 512 * 1024 * 1024,
@@ -224,7 +224,7 @@ function listParams(request: ListRequest): Record<string, string> {
   return params;
 }
 
-export function requestUrl(baseUrl: string, params: Record<string, string>): URL {
+function requestUrl(baseUrl: string, params: Record<string, string>): URL {
   const url = new URL(baseUrl);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   return url;

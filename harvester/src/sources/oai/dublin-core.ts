@@ -144,7 +144,7 @@ function yearOf(date: string): string | undefined {
   return /\b(\d{4})\b/.exec(date)?.[1];
 }
 
-export function languageCode(value: string): string | undefined {
+function languageCode(value: string): string | undefined {
   const key = value.trim().toLowerCase().split(/[-_]/)[0] ?? "";
   const known = LANGUAGES[key];
   if (known) return known;
@@ -152,7 +152,7 @@ export function languageCode(value: string): string | undefined {
 }
 
 /** An ISBN-10/13 with a valid check digit, as digits (and X); "urn:isbn:" and "ISBN " prefixes allowed. */
-export function isbnOf(identifier: string): string | undefined {
+function isbnOf(identifier: string): string | undefined {
   const match = /^(?:urn:isbn:|isbn:?\s*)?([0-9][0-9 -]{8,16}[0-9Xx])$/i.exec(identifier.trim());
   if (!match) return undefined;
   const digits = match[1]!.replace(/[ -]/g, "").toUpperCase();
@@ -170,7 +170,7 @@ export function isbnOf(identifier: string): string | undefined {
 }
 
 /** An ISSN (NNNN-NNNC) with a valid check digit; "urn:issn:" and "ISSN " prefixes allowed. */
-export function issnOf(identifier: string): string | undefined {
+function issnOf(identifier: string): string | undefined {
   const match = /^(?:urn:issn:|issn:?\s*)?(\d{4})-?(\d{3}[\dXx])$/i.exec(identifier.trim());
   if (!match) return undefined;
   const issn = `${match[1]}${match[2]!.toUpperCase()}`;

@@ -7,7 +7,7 @@ export interface OaiErrorElement {
 }
 
 /** Longest text kept from a small element (dates, codes, messages, tokens). */
-export const MAX_SMALL_TEXT = 64 * 1024;
+const MAX_SMALL_TEXT = 64 * 1024;
 
 /** Collects the text of one element, mixed content included, up to a limit. */
 export class TextCollector {

@@ -33,7 +33,7 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 }
 
 /** Delay before retry number `retry` (1-based) after `error`, with cap and jitter. */
-export function retryDelay(
+function retryDelay(
   error: unknown,
   retry: number,
   options: RetryOptions,

@@ -10,7 +10,7 @@ import { parseXmlString } from "../sru/safe-xml.ts";
 import type { ZoomshRecord } from "./zoomsh-output.ts";
 
 /** Parses an XML document held in bytes into a sink; a rejection reason when it is not well-formed. */
-export function parseXmlBytes<T>(bytes: Buffer, sink: RecordDataSink<T>): { value: T } | { error: string } {
+function parseXmlBytes<T>(bytes: Buffer, sink: RecordDataSink<T>): { value: T } | { error: string } {
   const decoder = new XmlTextDecoder();
   const text = decoder.decode(bytes) + decoder.end();
   const error = parseXmlString(text, sink);

@@ -1,5 +1,5 @@
 import { error, fail } from "@sveltejs/kit";
-import { apiBaseUrl, apiRequest, type ApiAuth } from "./api";
+import { apiBaseUrl, apiGet, apiRequest, type ApiAuth } from "./api";
 import { requireRole } from "./guard";
 import { toPageError } from "./page-errors";
 import { isMissingRoute, problemMessage } from "./problem-message";
@@ -44,7 +44,7 @@ export interface HarvestRun {
 }
 
 export async function adminGet<T>(fetchFn: Fetch, auth: ApiAuth, path: string, query?: URLSearchParams): Promise<T> {
-  return (await apiRequest(fetchFn, path, { auth, ...(query && { query }) })).body as T;
+  return (await apiGet(fetchFn, path, query, auth)) as T;
 }
 
 export async function listAdminLibraries(fetchFn: Fetch, auth: ApiAuth): Promise<AdminLibrary[]> {

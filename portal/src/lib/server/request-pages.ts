@@ -1,6 +1,7 @@
 import { fail } from "@sveltejs/kit";
 import type { LoanRequest } from "$lib/api-types";
 import { t } from "$lib/i18n";
+import { formText as text } from "./admin";
 import { ApiResponseError, listRequests, requestAction } from "./api";
 import { isMissingRoute, problemMessage } from "./problem-message";
 
@@ -26,11 +27,6 @@ export async function loadRequestList(
 
 export const UNFILL_REASONS = ["not_on_shelf", "damaged", "in_use", "policy", "other"] as const;
 const ACTIONS = new Set(["ship", "unfill", "deliver", "receive", "return", "complete", "cancel"]);
-
-function text(data: FormData, name: string): string {
-  const v = data.get(name);
-  return typeof v === "string" ? v.trim() : "";
-}
 
 /**
  * The form action shared by every request page: `id`, `action` and, for some actions, `reason`

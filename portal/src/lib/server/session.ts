@@ -18,10 +18,6 @@ export interface SessionUser {
 
 type Fetch = typeof fetch;
 
-function encode(auth: ApiAuth): string {
-  return Buffer.from(JSON.stringify({ t: auth.token, c: auth.csrfToken }), "utf8").toString("base64url");
-}
-
 /** The API session stored in the portal cookie, or undefined when absent or unreadable. */
 export function decodeAuth(value: string | undefined): ApiAuth | undefined {
   if (!value) return undefined;
@@ -37,7 +33,7 @@ export function decodeAuth(value: string | undefined): ApiAuth | undefined {
 }
 
 export function encodeAuth(auth: ApiAuth): string {
-  return encode(auth);
+  return Buffer.from(JSON.stringify({ t: auth.token, c: auth.csrfToken }), "utf8").toString("base64url");
 }
 
 export function readAuth(cookies: Cookies): ApiAuth | undefined {
@@ -46,7 +42,7 @@ export function readAuth(cookies: Cookies): ApiAuth | undefined {
 
 export function writeAuth(cookies: Cookies, auth: ApiAuth, secure: boolean): void {
   // A browser-session cookie: the API enforces idle and absolute expiry of the session itself.
-  cookies.set(PORTAL_COOKIE, encode(auth), { path: "/", httpOnly: true, sameSite: "lax", secure });
+  cookies.set(PORTAL_COOKIE, encodeAuth(auth), { path: "/", httpOnly: true, sameSite: "lax", secure });
 }
 
 export function clearAuth(cookies: Cookies, secure: boolean): void {

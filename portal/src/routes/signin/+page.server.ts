@@ -1,5 +1,6 @@
 import { fail, redirect } from "@sveltejs/kit";
 import { t } from "$lib/i18n";
+import { formText as field } from "$lib/server/admin";
 import { ApiProblemError, listLibraryNames } from "$lib/server/api";
 import { safeNext } from "$lib/server/guard";
 import { problemMessage } from "$lib/server/problem-message";
@@ -18,11 +19,6 @@ export const load: PageServerLoad = async ({ fetch, url, locals }) => {
   }
   return { libraries, next: safeNext(url.searchParams.get("next")), signedIn: locals.user !== undefined };
 };
-
-function field(data: FormData, name: string): string {
-  const v = data.get(name);
-  return typeof v === "string" ? v.trim() : "";
-}
 
 async function signIn(
   event: Parameters<Actions[string]>[0],

@@ -1,6 +1,7 @@
 import { fail } from "@sveltejs/kit";
 import type { RankedCopies } from "$lib/api-types";
 import { t } from "$lib/i18n";
+import { formText as text } from "$lib/server/admin";
 import { apiRequest, getCopies, getRecord } from "$lib/server/api";
 import { toPageError } from "$lib/server/page-errors";
 import { isMissingRoute, problemMessage } from "$lib/server/problem-message";
@@ -42,11 +43,6 @@ export const load: PageServerLoad = async ({ params, fetch, locals, url }) => {
     permalink: new URL(`/records/${encodeURIComponent(record.id)}`, url).href,
   };
 };
-
-function text(data: FormData, name: string): string {
-  const v = data.get(name);
-  return typeof v === "string" ? v.trim() : "";
-}
 
 export const actions: Actions = {
   request: async ({ request, params, locals, fetch }) => {
