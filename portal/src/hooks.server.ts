@@ -38,8 +38,16 @@ async function resolveUser(event: Parameters<Handle>[0]["event"]): Promise<void>
   }
 }
 
+/** Endpoints that never depend on who is signed in: suggestions (one call per keystroke), citations. */
+const ANONYMOUS_ENDPOINTS = /^\/(suggest$|records\/[^/]+\/cite\.)/;
+
 export const handle: Handle = async ({ event, resolve }) => {
-  await resolveUser(event);
+  if (ANONYMOUS_ENDPOINTS.test(event.url.pathname)) {
+    event.locals.auth = undefined;
+    event.locals.user = undefined;
+  } else {
+    await resolveUser(event);
+  }
   const response = await resolve(event);
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
     try {
