@@ -7,6 +7,7 @@ import {
   type EnqueuedTask,
   type MeiliTransport,
 } from "@interlend/core/meili";
+import { queueForIndex } from "../ingest/queue-for-index.ts";
 import { indexClusters } from "./drain-outbox.ts";
 
 export interface ReindexProgress {
@@ -51,14 +52,7 @@ export async function reindexAll(
   await waitForTask(transport, drop.taskUid);
   // Records that changed while the rebuild read the db go through the outbox again.
   const changed = await db.selectFrom("bib_records").select("cluster_id").distinct().where("updated_at", ">=", startedAt).execute();
-  const now = nowIso();
-  for (const { cluster_id } of changed) {
-    if (cluster_id === null) continue;
-    await db
-      .insertInto("index_outbox")
-      .values({ cluster_id, queued_at: now })
-      .onConflict((oc) => oc.column("cluster_id").doUpdateSet({ queued_at: now }))
-      .execute();
-  }
+  const clusterIds = changed.flatMap((r) => (r.cluster_id === null ? [] : [r.cluster_id]));
+  if (clusterIds.length) await db.transaction().execute((trx) => queueForIndex(trx, clusterIds));
   return { clusters: done };
 }

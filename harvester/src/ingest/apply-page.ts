@@ -133,7 +133,7 @@ export async function applyPage(
   checkpoint: Checkpoint,
   indexWork?: PageIndexWork,
 ): Promise<RunCounts> {
-  const fast = await sqliteFastStatements(target.db);
+  const fast = sqliteFastStatements(target.db);
   return target.db.transaction().execute(async (trx) => {
     const counts = { ...countsBefore };
     counts.seen += page.upserts.length + page.deletes.length + page.rejected.length;

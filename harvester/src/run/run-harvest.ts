@@ -48,8 +48,7 @@ export class HarvestAlreadyRunningError extends Error {}
  * The checkpoint to continue from: that of the last run when it did not finish (its process died,
  * or it failed part-way). A run still heartbeating elsewhere is left alone.
  */
-async function claimResume(db: Kysely<Database>, source: Source): Promise<Checkpoint | null> {
-  const previous = await lastRun(db, source.id);
+async function claimResume(db: Kysely<Database>, source: Source, previous: HarvestRun | undefined): Promise<Checkpoint | null> {
   if (!previous || previous.status === "succeeded" || previous.status === "partial") return null;
   if (previous.status === "running") {
     const heartbeat = Date.parse(previous.heartbeat_at ?? previous.started_at);
@@ -75,7 +74,7 @@ async function drainQuietly(options: RunHarvestOptions): Promise<void> {
 export async function runHarvest(options: RunHarvestOptions): Promise<HarvestRun> {
   const { db, source } = options;
   const previousRun = await lastRun(db, source.id);
-  const resumeFrom = await claimResume(db, source);
+  const resumeFrom = await claimResume(db, source, previousRun);
   const mode = options.mode ?? "full";
   const run = await startRun(db, source.id, mode);
   const lastSuccess = await lastRun(db, source.id, "succeeded");

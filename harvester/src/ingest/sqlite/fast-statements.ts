@@ -120,15 +120,13 @@ export class SqliteFastStatements {
   }
 }
 
-const handles = new WeakMap<Kysely<Database>, Promise<SqliteFastStatements | undefined>>();
+const handles = new WeakMap<Kysely<Database>, SqliteFastStatements | undefined>();
 
 /** Ingest's prepared statements for a SQLite database; undefined on PostgreSQL. */
-export function sqliteFastStatements(db: Kysely<Database>): Promise<SqliteFastStatements | undefined> {
-  let handle = handles.get(db);
-  if (!handle) {
+export function sqliteFastStatements(db: Kysely<Database>): SqliteFastStatements | undefined {
+  if (!handles.has(db)) {
     const raw = sqliteConnectionOf(db) as RawSqlite | undefined;
-    handle = Promise.resolve(raw ? new SqliteFastStatements(raw) : undefined);
-    handles.set(db, handle);
+    handles.set(db, raw ? new SqliteFastStatements(raw) : undefined);
   }
-  return handle;
+  return handles.get(db);
 }

@@ -35,8 +35,3 @@ export async function scanFile(file: string): Promise<FileScan> {
   }
   return { records: count, sha1: hash.digest("base64url") };
 }
-
-/** Counts records by scanning bytes (see scanFile). */
-export async function countRecords(file: string): Promise<number> {
-  return (await scanFile(file)).records;
-}

@@ -20,7 +20,7 @@ port.on("message", (message: ToFileWorker) => {
 });
 
 async function main(): Promise<void> {
-  for await (const page of readFilePages({ ...data.options, pageSize: data.options.pageSize })) {
+  for await (const page of readFilePages(data.options)) {
     while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve));
     wake = undefined;
     credits--;
