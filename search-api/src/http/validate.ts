@@ -1,5 +1,11 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { problem } from "./problem.ts";
+
+/** A database id in a path or body: a positive int4. */
+export const dbId = z.coerce.number().int().positive().max(2_147_483_647);
+
+/** `:id` path parameters. */
+export const idParams = z.strictObject({ id: dbId });
 
 /** Collects query parameters, keeping repeated ones (format=a&format=b) as arrays. */
 export function queryParams(url: string): Record<string, string | string[]> {

@@ -60,16 +60,6 @@ export async function activeForPatron(db: Db, patronId: number, clusterId: numbe
   return { open: Number(row?.n ?? 0), sameTitle: row?.same === null || row?.same === undefined ? null : Number(row.same) };
 }
 
-export async function countActiveForPatron(db: Db, patronId: number, states: readonly string[]): Promise<number> {
-  const row = await db
-    .selectFrom("requests")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("patron_id", "=", patronId)
-    .where("state", "in", [...states])
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
-}
-
 export async function countPlacedSince(db: Db, borrowerLibraryId: number, since: string): Promise<number> {
   const row = await db
     .selectFrom("requests")
@@ -78,17 +68,6 @@ export async function countPlacedSince(db: Db, borrowerLibraryId: number, since:
     .where("created_at", ">=", since)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
-}
-
-export async function findActiveForPatronTitle(db: Db, patronId: number, clusterId: number, states: readonly string[]): Promise<number | undefined> {
-  const row = await db
-    .selectFrom("requests")
-    .select("id")
-    .where("patron_id", "=", patronId)
-    .where("cluster_id", "=", clusterId)
-    .where("state", "in", [...states])
-    .executeTakeFirst();
-  return row?.id;
 }
 
 /** A title of the union record (the member record of `preferLibraryId` when it has one); undefined when the record does not exist. */

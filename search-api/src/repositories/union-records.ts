@@ -1,28 +1,9 @@
 import type { Kysely } from "kysely";
-import type { Database } from "@interlend/db";
+import type { BibRecordRow, Database, ItemRow, Library } from "@interlend/db";
 
 export interface UnionRecordRows {
-  bibs: Array<{
-    id: number;
-    library_id: number;
-    local_id: string;
-    data: string;
-    marc: string;
-    updated_at: string;
-    code: string;
-    name: string;
-  }>;
-  items: Array<{
-    bib_id: number;
-    library_id: number;
-    barcode: string | null;
-    call_number: string | null;
-    location: string | null;
-    status: string;
-    due_date: string | null;
-    lendable: number;
-    loan_type: string;
-  }>;
+  bibs: Array<Pick<BibRecordRow, "id" | "library_id" | "local_id" | "data" | "marc" | "updated_at"> & Pick<Library, "code" | "name">>;
+  items: Array<Pick<ItemRow, "bib_id" | "library_id" | "barcode" | "call_number" | "location" | "status" | "due_date" | "lendable" | "loan_type">>;
 }
 
 /** Every member record of a cluster with its library, and every copy under them. */

@@ -5,11 +5,11 @@ import { problem } from "../http/problem.ts";
 import type { RouteTable } from "../http/route-table.ts";
 import { rankCopiesFor } from "../services/ranking/rank-copies-for.ts";
 import type { LiveAvailability } from "../services/ranking/types.ts";
+import { idParams } from "../http/validate.ts";
 
 /** The app's dependencies plus the members' live holdings lookups, when the process has them. */
 export type CopyRouteDeps = AppDeps & { liveAvailability?: LiveAvailability };
 
-const params = z.strictObject({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const query = z.strictObject({
   borrower: z.string().trim().min(1).max(32).optional(),
   service: z.enum(["loan", "copy"]).default("loan"),
@@ -24,7 +24,7 @@ export function copyRoutes(routes: RouteTable, deps: CopyRouteDeps): void {
         "Ranked copies of a union record for a borrowing member, with figures and a reason each (the request rota)",
       tag: "records",
       access: "public",
-      params,
+      params: idParams,
       query,
     },
     async (c, { params, query, principal }) => {

@@ -24,34 +24,27 @@ async function memberFor(c: Context, deps: AppDeps, code: string | undefined) {
   return library;
 }
 
-export function lendingRoutes(routes: RouteTable, deps: AppDeps): void {
-  routes.add(
-    {
-      method: "get",
-      path: "/v1/lending/queue",
-      summary: "A lender's pull list (requests sent to it, oldest first, with call number and location) and what it has out awaiting return",
-      tag: "requests",
-      access: ["staff", "admin", "api"], scope: "lending",
-      query,
-    },
-    async (c, { query, principal }) => {
-      const library = await memberFor(c, deps, query.library);
-      return c.json({ library: library.code, ...(await lendingQueue(deps.db, library.id, principal!)) });
-    },
-  );
+const queues = [
+  {
+    path: "/v1/lending/queue",
+    summary: "A lender's pull list (requests sent to it, oldest first, with call number and location) and what it has out awaiting return",
+    load: lendingQueue,
+  },
+  {
+    path: "/v1/borrowing/queue",
+    summary: "A borrowing member's queue: items shipped to it (to receive), on loan to its patrons, and overdue",
+    load: borrowingQueue,
+  },
+] as const;
 
-  routes.add(
-    {
-      method: "get",
-      path: "/v1/borrowing/queue",
-      summary: "A borrowing member's queue: items shipped to it (to receive), on loan to its patrons, and overdue",
-      tag: "requests",
-      access: ["staff", "admin", "api"], scope: "lending",
-      query,
-    },
-    async (c, { query, principal }) => {
-      const library = await memberFor(c, deps, query.library);
-      return c.json({ library: library.code, ...(await borrowingQueue(deps.db, library.id, principal!)) });
-    },
-  );
+export function lendingRoutes(routes: RouteTable, deps: AppDeps): void {
+  for (const { path, summary, load } of queues) {
+    routes.add(
+      { method: "get", path, summary, tag: "requests", access: ["staff", "admin", "api"], scope: "lending", query },
+      async (c, { query, principal }) => {
+        const library = await memberFor(c, deps, query.library);
+        return c.json({ library: library.code, ...(await load(deps.db, library.id, principal!)) });
+      },
+    );
+  }
 }

@@ -7,6 +7,7 @@ import { listNotifications } from "../notifications/outbox.ts";
 import { listForPatron } from "../repositories/requests.ts";
 import type { LiveAvailability } from "../services/ranking/types.ts";
 import { performAction, placeRequest, presentRequest, presentRequests, USER_ACTIONS, visibleRequest } from "../services/requests/index.ts";
+import { dbId, idParams } from "../http/validate.ts";
 
 /** The app's dependencies plus what placing can use when the process has it. */
 export type RequestRouteDeps = AppDeps & {
@@ -15,11 +16,9 @@ export type RequestRouteDeps = AppDeps & {
   placingRateLimit?: { limit: number; windowMs: number };
 };
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
-const idParams = z.strictObject({ id });
 
 const placeBody = z.strictObject({
-  recordId: id,
+  recordId: dbId,
   pickupLocation: z.string().trim().min(1).max(200).optional(),
   serviceType: z.enum(["loan", "copy"]).default("loan"),
 });
@@ -37,8 +36,8 @@ const mineQuery = z.strictObject({
 
 const notificationsQuery = z.strictObject({
   status: z.enum(["pending", "sending", "sent", "failed"]).optional(),
-  request: id.optional(),
-  before: id.optional(),
+  request: dbId.optional(),
+  before: dbId.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

@@ -3,8 +3,8 @@ import { createApiClient, createUser, findLibraryByCode, findLibraryById, import
 import type { AppDeps } from "../../app.ts";
 import { problem } from "../../http/problem.ts";
 import type { RouteTable } from "../../http/route-table.ts";
+import { idParams } from "../../http/validate.ts";
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
 const memberCode = z.string().trim().min(1).max(32);
 const scope = z.string().regex(/^[a-z][a-z0-9:._-]{0,63}$/, "a lower-case word such as requests or lending");
 
@@ -23,7 +23,7 @@ export function adminAccountRoutes(routes: RouteTable, deps: AppDeps): void {
       summary: "Load or update a member's patrons from a CSV export of its ILS (card, name, email, status, expiry[, pin]); per-row results",
       tag: "admin",
       access: ["admin"],
-      params: z.strictObject({ id }),
+      params: idParams,
       body: z.strictObject({ csv: z.string().min(1) }),
     },
     async (c, { params, body }) => {
@@ -86,7 +86,7 @@ export function adminAccountRoutes(routes: RouteTable, deps: AppDeps): void {
   );
 
   routes.add(
-    { method: "delete", path: "/v1/admin/api-clients/:id", summary: "Revoke an API token", tag: "admin", access: ["admin"], params: z.strictObject({ id }) },
+    { method: "delete", path: "/v1/admin/api-clients/:id", summary: "Revoke an API token", tag: "admin", access: ["admin"], params: idParams },
     async (c, { params }) => {
       if (!(await revokeApiClient(deps.db, params.id))) throw problem(404, "not-found", "No such active client", `No unrevoked API client with id ${params.id}`);
       return c.json({ revoked: params.id });

@@ -4,8 +4,8 @@ import { withdrawRecords } from "@interlend/harvester/ingest/withdraw";
 import type { AppDeps } from "../../app.ts";
 import { problem } from "../../http/problem.ts";
 import type { RouteTable } from "../../http/route-table.ts";
+import { idParams } from "../../http/validate.ts";
 
-const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const timezone = z.string().trim().max(64).refine((tz) => {
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });

@@ -3,12 +3,12 @@ import { findRun, listRejected, listRuns, type HarvestRun } from "@interlend/db"
 import type { AppDeps } from "../../app.ts";
 import { problem } from "../../http/problem.ts";
 import type { RouteTable } from "../../http/route-table.ts";
+import { idParams } from "../../http/validate.ts";
 
 const runsQuery = z.strictObject({
   source: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-const runParams = z.strictObject({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
@@ -38,7 +38,7 @@ export function adminRunRoutes(routes: RouteTable, deps: AppDeps): void {
   );
 
   routes.add(
-    { method: "get", path: "/v1/admin/runs/:id/rejected", summary: "Records a run rejected, with the reason", tag: "admin", access: ["admin"], params: runParams, query: pageQuery },
+    { method: "get", path: "/v1/admin/runs/:id/rejected", summary: "Records a run rejected, with the reason", tag: "admin", access: ["admin"], params: idParams, query: pageQuery },
     async (c, { params, query }) => {
       const run = await findRun(deps.db, params.id);
       if (!run) throw problem(404, "not-found", "Run not found", `No harvest run with id ${params.id}`);

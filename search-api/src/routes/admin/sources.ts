@@ -1,12 +1,11 @@
-import { z } from "zod";
 import { createSource, deleteSource, findLibraryByCode, findSource, findSourceByName, listLibraries, listSources, updateSource, type Source } from "@interlend/db";
 import { withdrawRecords } from "@interlend/harvester/ingest/withdraw";
 import type { AppDeps } from "../../app.ts";
 import { problem } from "../../http/problem.ts";
 import type { RouteTable } from "../../http/route-table.ts";
 import { checkEndpoint, checkSchedule, createSourceBody, resolveHoldingsMapping, updateSourceBody } from "../../services/source-input.ts";
+import { idParams } from "../../http/validate.ts";
 
-const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
 function presentSource(source: Source, codes: Map<number, string>) {
   return {

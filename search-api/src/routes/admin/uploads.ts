@@ -9,12 +9,12 @@ import { findSource } from "@interlend/db";
 import type { AppDeps } from "../../app.ts";
 import { problem } from "../../http/problem.ts";
 import type { RouteTable } from "../../http/route-table.ts";
+import { idParams } from "../../http/validate.ts";
 
 export const UPLOAD_PATH = /^\/v1\/admin\/sources\/\d+\/upload$/;
 const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 const MARC_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(mrc|marc|iso|iso2709|dat|xml|marcxml)$/i;
 
-const params = z.strictObject({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const query = z.strictObject({ filename: z.string().regex(MARC_NAME, "a plain file name ending in .mrc, .xml, .iso, …") });
 
 class TooLarge extends Error {}
@@ -36,7 +36,7 @@ function byteCap(limit: number) {
 export function adminUploadRoutes(routes: RouteTable, deps: AppDeps): void {
   const limit = deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   routes.add(
-    { method: "post", path: "/v1/admin/sources/:id/upload", summary: "Upload a MARC file (ISO 2709 or MARCXML) into a folder source and harvest it", tag: "admin", access: ["admin"], params, query, status: 202 },
+    { method: "post", path: "/v1/admin/sources/:id/upload", summary: "Upload a MARC file (ISO 2709 or MARCXML) into a folder source and harvest it", tag: "admin", access: ["admin"], params: idParams, query, status: 202 },
     async (c, { params, query }) => {
       const source = await findSource(deps.db, params.id);
       if (!source) throw problem(404, "not-found", "Source not found", `No source with id ${params.id}`);
