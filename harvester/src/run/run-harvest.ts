@@ -17,6 +17,7 @@ import { DbTurns } from "../indexer/db-turns.ts";
 import { PageIndexer } from "../indexer/page-indexer.ts";
 import type { UnionIndexWriter } from "../indexer/index-writer.ts";
 import type { HoldingsMapping } from "../normalise/holdings.ts";
+import type { ReconcilingContext } from "../sources/shared/vanished-records.ts";
 import type { Checkpoint, HarvestSource } from "../sources/types.ts";
 import { createSourceAdapter } from "./source-adapter.ts";
 
@@ -88,7 +89,18 @@ export async function runHarvest(options: RunHarvestOptions): Promise<HarvestRun
   let pages = 0;
   try {
     const adapter = options.adapter ?? createSourceAdapter(source);
-    const context = { mode, resumeFrom, lastSuccessAt: lastSuccess?.started_at ?? null, signal: options.signal };
+    const context: ReconcilingContext = {
+      mode,
+      resumeFrom,
+      lastSuccessAt: lastSuccess?.started_at ?? null,
+      signal: options.signal,
+      // A full SRU/Z39.50 run withdraws what the target no longer has, never after a rejection
+      // (a rejected record was not seen whole). Asked once every page has been committed.
+      knownLocalIds: async () =>
+        counts.rejected > 0
+          ? undefined
+          : (await db.selectFrom("bib_records").select("local_id").where("source_id", "=", source.id).execute()).map((r) => r.local_id),
+    };
     // A source that prepares its own pages does it off this thread; the others' are prepared here.
     const pagesOf = async function* (): AsyncGenerator<PreparedHarvestPage> {
       if (isPreparingSource(adapter)) {

@@ -1,8 +1,9 @@
 import { OaiEnvelopeParser } from "./envelope.ts";
-import { OaiError, OaiHttpError, OaiNetworkError, OaiProtocolError } from "./errors.ts";
-import { HttpAgents, httpGet, type HttpGetOptions, type HttpResponse } from "./http-get.ts";
+import { HttpGetClient, retryAfterOf, type HttpGetOptions } from "../shared/http-get.ts";
+import { withRetry, type RetryPolicy } from "../shared/retry.ts";
+import { OAI_HTTP_ERRORS, OaiError, OaiHttpError, OaiProtocolError } from "./errors.ts";
 import { ListContentParser, type OaiHeader, type OaiRecord, type ResumptionToken } from "./list-parser.ts";
-import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryOptions } from "./retry.ts";
+import { DEFAULT_RETRY, toRetryPolicy, type RetryOptions } from "./retry.ts";
 import {
   ChildTextCollector,
   toIdentify,
@@ -20,7 +21,7 @@ export interface OaiLogger {
 
 export interface OaiClientOptions {
   baseUrl: string;
-  http?: Partial<Omit<HttpGetOptions, "signal">>;
+  http?: Partial<HttpGetOptions>;
   retry?: Partial<RetryOptions>;
   signal?: AbortSignal;
   logger?: OaiLogger;
@@ -40,20 +41,18 @@ export interface ListPage<T> {
   noRecordsMatch: boolean;
 }
 
-const DEFAULT_HTTP: Omit<HttpGetOptions, "signal"> = {
+const DEFAULT_HTTP: HttpGetOptions = {
   requestTimeoutMs: 10 * 60_000,
   idleTimeoutMs: 60_000,
   maxResponseBytes: 512 * 1024 * 1024,
   userAgent: "Interlend-harvester/0.1 (OAI-PMH)",
+  protocol: "OAI-PMH",
 };
 
 /** Error bodies (4xx/5xx) are read for an OAI `<error>`, up to this size. */
 const MAX_ERROR_BODY_BYTES = 1024 * 1024;
-const MAX_REDIRECTS = 5;
 /** Guards ListSets / ListMetadataFormats paging against servers that never end a list. */
 const MAX_SMALL_LIST_PAGES = 1_000;
-
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 interface Exchange {
   envelope: OaiEnvelopeParser;
@@ -66,14 +65,13 @@ interface Exchange {
  * noRecordsMatch is an empty success; every other code throws OaiError.
  */
 export class OaiClient {
-  private readonly agents = new HttpAgents();
-  private readonly http: Omit<HttpGetOptions, "signal">;
-  private readonly retry: RetryOptions;
+  private readonly http: HttpGetClient;
+  private readonly retry: RetryPolicy;
   private readonly logger: OaiLogger;
 
   constructor(private readonly options: OaiClientOptions) {
-    this.http = { ...DEFAULT_HTTP, ...options.http };
-    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.http = new HttpGetClient({ ...DEFAULT_HTTP, ...options.http }, OAI_HTTP_ERRORS);
+    this.retry = toRetryPolicy({ ...DEFAULT_RETRY, ...options.retry });
     this.logger = options.logger ?? { warn: (message) => console.warn(message) };
   }
 
@@ -110,7 +108,7 @@ export class OaiClient {
 
   /** Closes idle keep-alive connections. */
   close(): void {
-    this.agents.destroy();
+    this.http.close();
   }
 
   private async listPage<T>(
@@ -158,13 +156,12 @@ export class OaiClient {
   /** One request, retried as a whole, its response parsed into `makeContent()`'s handler. */
   private exchange(params: Record<string, string>, makeContent: () => XmlEventHandler): Promise<Exchange> {
     const verb = params.verb ?? "";
-    return withRetry(
-      () => this.attempt(params, verb, makeContent()),
-      this.retry,
-      this.options.signal,
-      (error, retry, delay) =>
+    return withRetry(() => this.attempt(params, verb, makeContent()), {
+      ...this.retry,
+      signal: this.options.signal,
+      onRetry: (error, retry, delay) =>
         this.logger.warn(`OAI-PMH ${verb}: ${(error as Error).message}; retry ${retry} in ${delay} ms`),
-    );
+    });
   }
 
   private async attempt(
@@ -172,12 +169,12 @@ export class OaiClient {
     verb: string,
     content: XmlEventHandler,
   ): Promise<Exchange> {
-    const response = await this.get(requestUrl(this.options.baseUrl, params));
+    const response = await this.http.get(requestUrl(this.options.baseUrl, params), this.options.signal);
     const { status } = response;
     if (status === 503 || status === 429) {
       response.discard();
-      const retryAfter = parseRetryAfter(header(response, "retry-after"));
-      throw new OaiHttpError(status, `HTTP ${status} from ${new URL(this.options.baseUrl).host}`, retryAfter);
+      const host = new URL(this.options.baseUrl).host;
+      throw new OaiHttpError(status, `HTTP ${status} from ${host}`, retryAfterOf(response));
     }
     const envelope = new OaiEnvelopeParser(verb, content);
     const failed = status < 200 || status >= 300;
@@ -199,20 +196,6 @@ export class OaiClient {
       throw new OaiProtocolError(`the OAI-PMH response has neither <${verb}> nor <error>`);
     return { envelope, noRecordsMatch: false };
   }
-
-  /** GET, following a few redirects. */
-  private async get(url: URL): Promise<HttpResponse> {
-    let target = url;
-    for (let hop = 0; ; hop++) {
-      const response = await httpGet(target, { ...this.http, signal: this.options.signal }, this.agents);
-      const location = header(response, "location");
-      if (!REDIRECTS.has(response.status) || !location) return response;
-      response.discard();
-      if (hop >= MAX_REDIRECTS)
-        throw new OaiNetworkError(`more than ${MAX_REDIRECTS} redirects from ${url.host}`);
-      target = new URL(location, target);
-    }
-  }
 }
 
 function listParams(request: ListRequest): Record<string, string> {
@@ -228,11 +211,6 @@ function requestUrl(baseUrl: string, params: Record<string, string>): URL {
   const url = new URL(baseUrl);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   return url;
-}
-
-function header(response: HttpResponse, name: string): string | undefined {
-  const value = response.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 async function* capped(body: AsyncIterable<Buffer>, limit: number): AsyncGenerator<Buffer> {

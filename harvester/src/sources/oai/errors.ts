@@ -1,17 +1,12 @@
-/**
- * Errors of the OAI-PMH client. `OaiHarvestError` is the root; `retryable` tells the retry loop
- * whether asking again may help (network trouble, 5xx, truncated transfers) or not (protocol
- * errors, malformed XML, an XML bomb).
- */
-export class OaiHarvestError extends Error {
-  readonly retryable: boolean;
+import { isRetryableStatus, SourceError } from "../shared/errors.ts";
+import type { HttpErrorClasses } from "../shared/http-get.ts";
 
-  constructor(message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.retryable = options.retryable ?? false;
-  }
-}
+/**
+ * Errors of the OAI-PMH client. `OaiHarvestError` is the root; `retryable` (see SourceError) is
+ * true for network trouble, 5xx and truncated transfers, false for protocol errors, malformed XML
+ * and an XML bomb.
+ */
+export class OaiHarvestError extends SourceError {}
 
 /** An `<error code="...">` from the repository (other than noRecordsMatch, which is success). */
 export class OaiError extends OaiHarvestError {
@@ -32,9 +27,9 @@ export class OaiHttpError extends OaiHarvestError {
   constructor(
     readonly status: number,
     message: string,
-    readonly retryAfterMs?: number,
+    retryAfterMs?: number,
   ) {
-    super(message, { retryable: status >= 500 || status === 408 || status === 429 });
+    super(message, { retryable: isRetryableStatus(status), retryAfterMs });
   }
 }
 
@@ -50,3 +45,10 @@ export class OaiTimeoutError extends OaiNetworkError {}
 
 /** The body grew past maxResponseBytes (counted after decompression). Not retried. */
 export class OaiResponseTooLargeError extends OaiHarvestError {}
+
+/** The shared HTTP client's failures as OAI errors. */
+export const OAI_HTTP_ERRORS: HttpErrorClasses = {
+  network: OaiNetworkError,
+  timeout: OaiTimeoutError,
+  tooLarge: OaiResponseTooLargeError,
+};

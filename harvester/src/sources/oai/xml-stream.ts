@@ -1,6 +1,7 @@
 import { SaxesParser } from "saxes";
 import { localName } from "../../marc/marcxml.ts";
 import { XmlTextDecoder } from "../../marc/xml-text-decoder.ts";
+import { XmlPrologGuard } from "../shared/xml-prolog-guard.ts";
 import { OaiNetworkError, OaiProtocolError } from "./errors.ts";
 
 /** What a streaming XML consumer sees: local element names, raw attributes, text. */
@@ -10,21 +11,13 @@ export interface XmlEventHandler {
   close(name: string): void;
 }
 
-/** Longest prolog (XML declaration, PIs, comments, DOCTYPE) read before the root element. */
-const MAX_PROLOG_CHARS = 64 * 1024;
-const DOCTYPE = /<!DOCTYPE/i;
-const ENTITY_DECLARATION = /<!ENTITY/i;
-
 /**
  * Parses an XML byte stream with saxes, chunk by chunk, handing events to `handler`: nothing is
- * buffered beyond the current chunk and the text node being read.
+ * buffered beyond the current chunk and the text node being read. Hostile prologs (a DOCTYPE
+ * declaring entities, an endless prolog) are refused by XmlPrologGuard.
  *
- * Security: saxes expands no external entities and reads no DTD; on top of that, a DOCTYPE that
- * declares entities is refused before it reaches the parser (billion laughs and friends), and
- * the prolog is capped so a huge DOCTYPE cannot be buffered either.
- *
- * Throws OaiProtocolError for XML that is not well-formed, and OaiNetworkError (retryable) when
- * the stream ends before the root element closes — a transfer cut short.
+ * Throws OaiProtocolError for XML that is not well-formed or is refused, and OaiNetworkError
+ * (retryable) when the stream ends before the root element closes — a transfer cut short.
  */
 export async function parseXmlStream(
   body: AsyncIterable<Uint8Array>,
@@ -32,10 +25,10 @@ export async function parseXmlStream(
 ): Promise<void> {
   const parser = new SaxesParser({ xmlns: false });
   const decoder = new XmlTextDecoder();
+  const guard = new XmlPrologGuard();
   let error: string | undefined;
   let depth = 0;
   let rootClosed = false;
-  let prolog = "";
 
   parser.on("opentag", (tag) => {
     depth++;
@@ -54,39 +47,26 @@ export async function parseXmlStream(
     error ??= failure.message;
   });
 
+  const refuse = (reason: string | undefined): void => {
+    if (reason !== undefined) throw new OaiProtocolError(reason);
+  };
   const feed = (text: string): void => {
     if (text === "") return;
-    const inProlog = depth === 0 && !rootClosed;
-    if (inProlog) refuseEntities((prolog += text));
+    refuse(guard.beforeWrite(text));
     parser.write(text);
     if (error !== undefined) throw new OaiProtocolError(`response is not well-formed XML: ${error}`);
-    if (depth > 0 || rootClosed) prolog = "";
-    else if (prolog.length > MAX_PROLOG_CHARS) {
-      throw new OaiProtocolError(
-        `no root element in the first ${MAX_PROLOG_CHARS} characters of the response`,
-      );
-    }
+    refuse(guard.afterWrite(depth > 0 || rootClosed));
   };
 
   for await (const chunk of body) feed(decoder.decode(chunk));
   feed(decoder.end());
   if (!rootClosed) {
     throw new OaiNetworkError(
-      depth === 0 && prolog.trim() === ""
+      depth === 0 && guard.sawNothing
         ? "the response was empty"
         : "the response ended before the XML document was complete",
     );
   }
   parser.close();
   if (error !== undefined) throw new OaiProtocolError(`response is not well-formed XML: ${error}`);
-}
-
-/** Checked before saxes sees the text: a DOCTYPE may not declare entities. */
-function refuseEntities(prolog: string): void {
-  const doctype = prolog.search(DOCTYPE);
-  if (doctype >= 0 && ENTITY_DECLARATION.test(prolog.slice(doctype))) {
-    throw new OaiProtocolError(
-      "refused a DOCTYPE that declares entities (possible XML bomb or external entity attack)",
-    );
-  }
 }

@@ -1,16 +1,16 @@
 import { XmlTextDecoder } from "../../marc/xml-text-decoder.ts";
+import { HttpGetClient, retryAfterOf, type HttpResponse } from "../shared/http-get.ts";
+import { withRetry, type RetryPolicy } from "../shared/retry.ts";
 import {
+  SRU_HTTP_ERRORS,
   SruDiagnosticError,
   SruError,
   SruHttpError,
-  SruNetworkError,
   SruProtocolError,
-  SruTimeoutError,
   hostOf,
 } from "./errors.ts";
 import type { RecordDataSink } from "./record-data.ts";
 import { SruResponseParser, type SruResponse } from "./response-parser.ts";
-import { withRetry, type RetryPolicy } from "../shared/retry.ts";
 
 export type SruVersion = "1.1" | "1.2" | "2.0";
 
@@ -18,8 +18,10 @@ export interface SruClientOptions {
   /** The database URL, e.g. http://127.0.0.1:9999/Default. */
   baseUrl: string;
   version?: SruVersion;
-  /** Whole-request timeout (connect, headers and body), default 60 s. */
+  /** Whole-request timeout (connect, headers and body), default 60 s; also the longest silence. */
   timeoutMs?: number;
+  /** Largest response accepted (default 256 MiB). */
+  maxResponseBytes?: number;
   retry?: RetryPolicy;
   logger?: { warn(message: string): void };
 }
@@ -55,25 +57,40 @@ export function searchRetrieveUrl(
 }
 
 /**
- * SRU over HTTP GET with Node's fetch: the body is streamed into the response parser as it
- * arrives. Network errors, timeouts and HTTP 5xx/408/429 are retried with capped exponential
- * backoff; diagnostics and malformed responses are not. An aborted `signal` stops at once and
- * throws its reason.
+ * SRU over HTTP GET with the shared streaming client: the body is streamed into the response
+ * parser as it arrives. Network errors, timeouts and HTTP 5xx/408/429 are retried with capped
+ * exponential backoff (or the server's Retry-After); diagnostics and malformed responses are not.
+ * An aborted `signal` stops at once and throws its reason. `close` ends idle connections.
  */
 export class SruClient {
   readonly version: SruVersion;
-  private readonly timeoutMs: number;
+  private readonly http: HttpGetClient;
   private readonly logger: { warn(message: string): void };
 
   constructor(private readonly options: SruClientOptions) {
     this.version = options.version ?? "1.2";
-    this.timeoutMs = options.timeoutMs ?? 60_000;
     this.logger = options.logger ?? { warn: (message) => console.warn(message) };
     try {
       new URL(options.baseUrl);
     } catch {
       throw new SruError(`SRU base URL is not a URL: ${JSON.stringify(options.baseUrl)}`);
     }
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    this.http = new HttpGetClient(
+      {
+        requestTimeoutMs: timeoutMs,
+        idleTimeoutMs: timeoutMs,
+        maxResponseBytes: options.maxResponseBytes ?? 256 * 1024 * 1024,
+        userAgent: "Interlend-harvester/0.1 (SRU)",
+        protocol: "SRU",
+      },
+      SRU_HTTP_ERRORS,
+    );
+  }
+
+  /** Closes idle keep-alive connections. */
+  close(): void {
+    this.http.close();
   }
 
   /**
@@ -89,7 +106,6 @@ export class SruClient {
     return withRetry(() => this.request(url, createSink, signal), {
       ...this.options.retry,
       signal,
-      isRetryable: (error) => error instanceof SruError && error.retryable,
       onRetry: (error, retry, delay) =>
         this.logger.warn(`SRU ${hostOf(url)}: ${(error as Error).message}; retry ${retry} in ${delay} ms`),
     });
@@ -100,46 +116,24 @@ export class SruClient {
     createSink: () => RecordDataSink<T>,
     signal: AbortSignal | undefined,
   ): Promise<SruResponse<T>> {
-    signal?.throwIfAborted();
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    const fail = (error: unknown): never => {
-      signal?.throwIfAborted();
-      if (error instanceof SruError) throw error;
-      if (timeout.aborted) {
-        throw new SruTimeoutError(
-          `SRU request to ${hostOf(url)} timed out after ${this.timeoutMs} ms`,
-          error,
-        );
-      }
-      throw new SruNetworkError(`SRU request to ${hostOf(url)} failed: ${networkReason(error)}`, error);
-    };
-    let response: Response;
+    const response = await this.http.get(new URL(url), signal);
+    if (response.status < 200 || response.status >= 300)
+      return this.failedResponse(url, response, createSink);
+    const parser = new SruResponseParser(createSink);
+    const decoder = new XmlTextDecoder();
     try {
-      response = await fetch(url, { signal: combined, headers: { accept: "application/xml, text/xml" } });
-    } catch (error) {
-      return fail(error);
-    }
-    try {
-      if (!response.ok) return await this.failedResponse(url, response, createSink);
-      const parser = new SruResponseParser(createSink);
-      const decoder = new XmlTextDecoder();
-      if (response.body) {
-        for await (const chunk of response.body as AsyncIterable<Uint8Array>)
-          parser.write(decoder.decode(chunk));
-      }
+      for await (const chunk of response.body) parser.write(decoder.decode(chunk));
       parser.write(decoder.end());
-      return checked(parser.end(), url);
-    } catch (error) {
-      await response.body?.cancel().catch(() => undefined);
-      return fail(error);
+    } finally {
+      response.discard();
     }
+    return checked(parser.end(), url);
   }
 
   /** Non-2xx: an SRU diagnostic in the body is the reason; otherwise the HTTP status. */
   private async failedResponse<T>(
     url: string,
-    response: Response,
+    response: HttpResponse,
     createSink: () => RecordDataSink<T>,
   ): Promise<never> {
     const text = await readLimited(response, MAX_ERROR_BODY);
@@ -153,7 +147,7 @@ export class SruClient {
     }
     const diagnostic = parsed?.diagnostics[0];
     if (diagnostic) throw new SruDiagnosticError(diagnostic, url);
-    throw new SruHttpError(response.status, url);
+    throw new SruHttpError(response.status, url, retryAfterOf(response));
   }
 }
 
@@ -167,26 +161,19 @@ function checked<T>(response: SruResponse<T>, url: string): SruResponse<T> {
   return response;
 }
 
-async function readLimited(response: Response, limit: number): Promise<string> {
-  if (!response.body) return "";
+/** The start of a body as text, at most about `limit` characters; the rest is not read. */
+async function readLimited(response: HttpResponse, limit: number): Promise<string> {
   const decoder = new XmlTextDecoder();
   let text = "";
-  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-    text += decoder.decode(chunk);
-    if (text.length >= limit) {
-      await response.body.cancel().catch(() => undefined);
-      return text;
+  try {
+    for await (const chunk of response.body) {
+      text += decoder.decode(chunk);
+      if (text.length >= limit) return text;
     }
+    return text + decoder.end();
+  } catch {
+    return text; // a broken error body: the status says enough
+  } finally {
+    response.discard();
   }
-  return text + decoder.end();
-}
-
-/** "ECONNREFUSED 127.0.0.1:9" rather than undici's bare "fetch failed". */
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  if (cause?.message)
-    return cause.code && !cause.message.includes(cause.code)
-      ? `${cause.code} ${cause.message}`
-      : cause.message;
-  return error instanceof Error ? error.message : String(error);
 }

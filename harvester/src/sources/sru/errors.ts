@@ -1,17 +1,11 @@
-/**
- * Errors of the SRU client. `SruError` is the root; `retryable` tells the retry loop whether
- * asking again may help (network trouble, timeouts, HTTP 5xx/408/429) or not (diagnostics,
- * malformed responses).
- */
-export class SruError extends Error {
-  readonly retryable: boolean;
+import { isRetryableStatus, SourceError } from "../shared/errors.ts";
+import type { HttpErrorClasses } from "../shared/http-get.ts";
 
-  constructor(message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.retryable = options.retryable ?? false;
-  }
-}
+/**
+ * Errors of the SRU client. `SruError` is the root; `retryable` (see SourceError) is true for
+ * network trouble, timeouts and HTTP 5xx/408/429, false for diagnostics and malformed responses.
+ */
+export class SruError extends SourceError {}
 
 /** One SRU diagnostic (`<diagnostic><uri/><details/><message/></diagnostic>`). */
 export interface SruDiagnostic {
@@ -46,14 +40,16 @@ export class SruDiagnosticError extends SruError {
   }
 }
 
-/** An HTTP status without an SRU answer in the body. 5xx, 408 and 429 are retryable. */
+/** An HTTP status without an SRU answer in the body. 5xx, 408 and 429 are retryable (after Retry-After). */
 export class SruHttpError extends SruError {
   constructor(
     readonly status: number,
     readonly url: string,
+    retryAfterMs?: number,
   ) {
     super(`SRU request to ${hostOf(url)} failed with HTTP ${status}`, {
-      retryable: status >= 500 || status === 408 || status === 429,
+      retryable: isRetryableStatus(status),
+      retryAfterMs,
     });
   }
 }
@@ -70,6 +66,13 @@ export class SruTimeoutError extends SruNetworkError {}
 
 /** Not a usable SRU response: malformed XML, another root element, a DOCTYPE with entities. */
 export class SruProtocolError extends SruError {}
+
+/** The shared HTTP client's failures as SRU errors (a response too large is not SRU we can use). */
+export const SRU_HTTP_ERRORS: HttpErrorClasses = {
+  network: SruNetworkError,
+  timeout: SruTimeoutError,
+  tooLarge: SruProtocolError,
+};
 
 /** "host:port" of a URL, for messages (never the query, which may be long). */
 export function hostOf(url: string): string {

@@ -1,5 +1,6 @@
 import { SaxesParser } from "saxes";
 import { localName } from "../../marc/marcxml.ts";
+import { XmlPrologGuard } from "../shared/xml-prolog-guard.ts";
 
 /** What a caller does with the elements of a document (names and attribute names are local). */
 export interface XmlHandlers {
@@ -8,20 +9,19 @@ export interface XmlHandlers {
   text(text: string): void;
 }
 
-const ENTITY_DECLARATION = "<!ENTITY";
-
 /**
- * A streaming saxes parser that refuses entity declarations: a DOCTYPE declaring an ENTITY ends
- * the parse before saxes has buffered it, so there is no external entity and no entity expansion
- * (an "XML bomb" costs nothing). saxes itself never fetches anything and knows only the five
- * predefined entities and character references. Text and CDATA are both delivered as text.
+ * A streaming saxes parser behind XmlPrologGuard: a DOCTYPE declaring an ENTITY, or an endless
+ * prolog, ends the parse before saxes has buffered it, so there is no external entity and no
+ * entity expansion (an "XML bomb" costs nothing). saxes itself never fetches anything and knows
+ * only the five predefined entities and character references. Text and CDATA are both delivered
+ * as text.
  *
  * Errors do not throw: the first one is kept in `error` and everything after it is ignored.
  */
 export class SafeXmlParser {
   private readonly parser = new SaxesParser({ xmlns: false });
+  private readonly guard = new XmlPrologGuard();
   private sawRoot = false;
-  private prolog = "";
   private failure: string | undefined;
 
   constructor(handlers: XmlHandlers) {
@@ -44,9 +44,6 @@ export class SafeXmlParser {
     parser.on("cdata", (text) => {
       if (this.failure === undefined) handlers.text(text);
     });
-    parser.on("doctype", (doctype) => {
-      if (doctype.includes(ENTITY_DECLARATION)) this.fail("DOCTYPE with ENTITY declarations is not allowed");
-    });
     parser.on("error", (error) => this.fail(error.message));
   }
 
@@ -57,15 +54,11 @@ export class SafeXmlParser {
 
   write(text: string): void {
     if (this.failure !== undefined || text === "") return;
-    if (!this.sawRoot) {
-      const window = this.prolog + text;
-      if (window.includes(ENTITY_DECLARATION)) {
-        this.fail("DOCTYPE with ENTITY declarations is not allowed");
-        return;
-      }
-      this.prolog = window.slice(-ENTITY_DECLARATION.length);
-    }
+    const refused = this.guard.beforeWrite(text);
+    if (refused !== undefined) return this.fail(refused);
     this.parser.write(text);
+    const tooLong = this.guard.afterWrite(this.sawRoot);
+    if (tooLong !== undefined) this.fail(tooLong);
   }
 
   close(): void {

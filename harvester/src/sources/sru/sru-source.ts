@@ -2,6 +2,7 @@ import type { ParsedRecord } from "../../marc/parsed.ts";
 import { marcHarvestRecord } from "../shared/harvest-record.ts";
 import { incrementalFromDate } from "../shared/incremental.ts";
 import type { RetryPolicy } from "../shared/retry.ts";
+import { withVanishedRecords, type ReconcilingContext } from "../shared/vanished-records.ts";
 import type { Checkpoint, HarvestContext, HarvestPage, HarvestRecord, HarvestSource } from "../types.ts";
 import { SruClient, type SruVersion } from "./client.ts";
 import { diagnosticCode, SruDiagnosticError, SruError, type SruDiagnostic } from "./errors.ts";
@@ -51,6 +52,8 @@ const POSITION_OUT_OF_RANGE = 61;
  *   a full harvest instead. Any other diagnostic fails the run with its message.
  * - Bad records and surrogate diagnostics are rejected with their reason; the rest load.
  * - Network errors, timeouts and HTTP 5xx are retried with backoff; an aborted signal throws.
+ * - A full run that read every record cleanly ends with deletes for the records the catalogue
+ *   holds that the server no longer has (withVanishedRecords; needs the run's knownLocalIds).
  *
  * Positions shift if the server's result set changes between pages (records added or deleted
  * during the harvest); SRU has no stable cursor, so the next run catches up.
@@ -79,7 +82,16 @@ export class SruSource implements HarvestSource {
     });
   }
 
-  async *pages(context: HarvestContext): AsyncIterable<HarvestPage> {
+  async *pages(context: ReconcilingContext): AsyncIterable<HarvestPage> {
+    try {
+      const warn = (message: string): void => this.logger.warn(`SRU ${this.options.baseUrl}: ${message}`);
+      yield* withVanishedRecords(this.harvest(context), context, warn);
+    } finally {
+      this.client.close();
+    }
+  }
+
+  private async *harvest(context: HarvestContext): AsyncGenerator<HarvestPage> {
     const resume = readCheckpoint(context.resumeFrom);
     let query = resume?.query ?? this.startQuery(context);
     let start = resume?.nextRecordPosition ?? 1;

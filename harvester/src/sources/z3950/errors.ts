@@ -1,16 +1,10 @@
+import { SourceError } from "../shared/errors.ts";
+
 /**
  * Errors of the Z39.50 client (zoomsh). `Z3950Error` is the root and always names the target
- * (host:port/database); `retryable` says whether asking again may help.
+ * (host:port/database); `retryable` (see SourceError) says whether asking again may help.
  */
-export class Z3950Error extends Error {
-  readonly retryable: boolean;
-
-  constructor(message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.retryable = options.retryable ?? false;
-  }
-}
+export class Z3950Error extends SourceError {}
 
 /**
  * An error the target or the ZOOM layer reported, e.g. "Connect failed (ZOOM:10000)" or

@@ -1,7 +1,17 @@
-import { optionOf } from "../shared/options.ts";
+import { pickOptions } from "../shared/options.ts";
 import { parseZ3950Endpoint } from "./endpoint.ts";
 import { Z3950Error } from "./errors.ts";
 import type { Z3950RecordSyntax, Z3950SourceOptions } from "./z3950-source.ts";
+
+/** The row options a Z39.50 source reads, with their JSON types. */
+const Z3950_OPTIONS = {
+  query: "string",
+  recordSyntax: "string",
+  elementSetName: "string",
+  pageSize: "number",
+  incrementalQuery: "string",
+  timeoutMs: "number",
+} as const;
 
 /**
  * A source row's Z39.50 settings → Z3950Source options: `endpoint` is "host:port/database";
@@ -13,18 +23,8 @@ export function z3950SourceOptions(
   options: Record<string, unknown> = {},
 ): Z3950SourceOptions {
   const fail = (message: string): Error => new Z3950Error(message);
-  const result: Z3950SourceOptions = { ...parseZ3950Endpoint(endpoint) };
-  const query = optionOf(options, "query", "string", fail);
-  if (query !== undefined) result.query = query;
-  const recordSyntax = optionOf(options, "recordSyntax", "string", fail);
-  if (recordSyntax !== undefined) result.recordSyntax = recordSyntax as Z3950RecordSyntax; // checked by Z3950Source
-  const elementSetName = optionOf(options, "elementSetName", "string", fail);
-  if (elementSetName !== undefined) result.elementSetName = elementSetName;
-  const pageSize = optionOf(options, "pageSize", "number", fail);
-  if (pageSize !== undefined) result.pageSize = pageSize;
-  const incrementalQuery = optionOf(options, "incrementalQuery", "string", fail);
-  if (incrementalQuery !== undefined) result.incrementalQuery = incrementalQuery;
-  const timeoutMs = optionOf(options, "timeoutMs", "number", fail);
-  if (timeoutMs !== undefined) result.timeoutMs = timeoutMs;
-  return result;
+  const { recordSyntax, ...rest } = pickOptions(options, Z3950_OPTIONS, fail);
+  const target = { ...parseZ3950Endpoint(endpoint), ...rest };
+  // The syntax is checked by Z3950Source.
+  return recordSyntax === undefined ? target : { ...target, recordSyntax: recordSyntax as Z3950RecordSyntax };
 }

@@ -1,6 +1,7 @@
 import { marcHarvestRecord } from "../shared/harvest-record.ts";
 import { incrementalFromDate } from "../shared/incremental.ts";
 import { withRetry, type RetryPolicy } from "../shared/retry.ts";
+import { withVanishedRecords, type ReconcilingContext } from "../shared/vanished-records.ts";
 import type { Checkpoint, HarvestContext, HarvestPage, HarvestSource } from "../types.ts";
 import { Z3950DiagnosticError, Z3950Error } from "./errors.ts";
 import { toParsedRecord } from "./records.ts";
@@ -57,7 +58,9 @@ const UNSUPPORTED_SEARCH = new Set([113, 114, 115, 116, 117, 118, 119, 120, 121,
  * retried with backoff first. An aborted signal kills zoomsh and throws.
  *
  * Like any offset paging, positions shift if the result set changes during the harvest; the next
- * incremental run catches up.
+ * incremental run catches up. A full run that read every record cleanly ends with deletes for the
+ * records the catalogue holds that the target no longer has (withVanishedRecords; needs the run's
+ * knownLocalIds).
  */
 export class Z3950Source implements HarvestSource {
   private readonly query: string;
@@ -84,7 +87,13 @@ export class Z3950Source implements HarvestSource {
     this.logger = options.logger ?? { warn: (message) => console.warn(message) };
   }
 
-  async *pages(context: HarvestContext): AsyncIterable<HarvestPage> {
+  pages(context: ReconcilingContext): AsyncIterable<HarvestPage> {
+    const warn = (message: string): void =>
+      this.logger.warn(`Z39.50 ${describeTarget(this.options)}: ${message}`);
+    return withVanishedRecords(this.harvest(context), context, warn);
+  }
+
+  private async *harvest(context: HarvestContext): AsyncGenerator<HarvestPage> {
     const resume = readCheckpoint(context.resumeFrom);
     let query = resume?.query ?? this.startQuery(context);
     let next = resume?.next ?? 0;
@@ -151,7 +160,6 @@ export class Z3950Source implements HarvestSource {
       {
         ...this.options.retry,
         signal,
-        isRetryable: (error) => error instanceof Z3950Error && error.retryable,
         onRetry: (error, retry, delay) =>
           this.logger.warn(`${(error as Error).message}; retry ${retry} in ${delay} ms`),
       },
