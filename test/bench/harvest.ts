@@ -14,7 +14,7 @@
  * is one JSON object with the figures.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { REPO_ROOT } from "@interlend/core";
@@ -63,11 +63,14 @@ interface Pass {
   records: number;
   seconds: number;
   peakRssMiB: number;
+  /** CPU seconds the harvesting process (all its threads) and Meilisearch used during the pass. */
+  cpuSeconds: number;
+  meiliCpuSeconds: number;
   sources: Source[];
 }
 
 /** Generates (or reuses) the consortium in `format` and harvests every member into db and index. */
-async function harvestPass(format: Format, database: DatabaseHandle, transport: MeiliTransport, uid: string): Promise<Pass> {
+async function harvestPass(format: Format, database: DatabaseHandle, transport: MeiliTransport, uid: string, meiliPid: number): Promise<Pass> {
   const genDir = path.join(REPO_ROOT, "data", "bench", `${format}-${RECORDS}`);
   mkdirSync(genDir, { recursive: true });
   console.error(`Generating ${RECORDS} records (${format}) in ${genDir} (reused when present)…`);
@@ -83,6 +86,7 @@ async function harvestPass(format: Format, database: DatabaseHandle, transport: 
   const sources: Source[] = [];
   const rss = peakRssSampler();
   const started = performance.now();
+  const cpuBefore = { own: cpuSecondsOf(process.pid), meili: cpuSecondsOf(meiliPid) };
   let seen = 0;
   for (const member of demo.libraries) {
     const library = await ensureLibrary(db, member);
@@ -96,15 +100,30 @@ async function harvestPass(format: Format, database: DatabaseHandle, transport: 
   }
   await writer.flush();
   const seconds = (performance.now() - started) / 1000;
-  return { records: seen, seconds, peakRssMiB: rss.stop() / 2 ** 20, sources };
+  const cpuSeconds = cpuSecondsOf(process.pid) - cpuBefore.own;
+  const meiliCpuSeconds = cpuSecondsOf(meiliPid) - cpuBefore.meili;
+  return { records: seen, seconds, peakRssMiB: rss.stop() / 2 ** 20, cpuSeconds, meiliCpuSeconds, sources };
 }
 
 type PassFigures = Omit<Pass, "sources">;
 
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 elsewhere. On a
+ * shared machine the CPU a pass used says more than its wall time.
+ */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime: clock ticks of 1/100 s
+  } catch {
+    return 0;
+  }
+}
+
 /** The ISO 2709 pass, in a fresh process of this script (see isoChild), into a fresh db and index. */
-async function isoPassInChild(work: string, meiliUrl: string, meiliKey: string | undefined): Promise<PassFigures> {
+async function isoPassInChild(work: string, meiliUrl: string, meiliKey: string | undefined, meiliPid: number): Promise<PassFigures> {
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!], {
-    env: { ...process.env, BENCH_ISO_CHILD: "1", BENCH_WORK: work, BENCH_MEILI_URL: meiliUrl, BENCH_MEILI_KEY: meiliKey ?? "" },
+    env: { ...process.env, BENCH_ISO_CHILD: "1", BENCH_WORK: work, BENCH_MEILI_URL: meiliUrl, BENCH_MEILI_KEY: meiliKey ?? "", BENCH_MEILI_PID: String(meiliPid) },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -118,8 +137,9 @@ async function isoChild(): Promise<void> {
   const transport = createMeiliTransport({ url: process.env.BENCH_MEILI_URL!, apiKey: process.env.BENCH_MEILI_KEY || undefined });
   const isoDatabase = openBenchDatabase(process.env.BENCH_WORK!, "iso");
   try {
-    const { records, seconds, peakRssMiB } = await harvestPass("iso2709", isoDatabase, transport, "bench_iso");
-    console.log(JSON.stringify({ records, seconds, peakRssMiB } satisfies PassFigures));
+    const pass = await harvestPass("iso2709", isoDatabase, transport, "bench_iso", Number(process.env.BENCH_MEILI_PID));
+    const { records, seconds, peakRssMiB, cpuSeconds, meiliCpuSeconds } = pass;
+    console.log(JSON.stringify({ records, seconds, peakRssMiB, cpuSeconds, meiliCpuSeconds } satisfies PassFigures));
   } finally {
     transport.close();
     await dropSchema(isoDatabase).catch(() => undefined);
@@ -134,7 +154,7 @@ async function main() {
   const database = openBenchDatabase(work, "bench");
   const figures: Record<string, unknown> = {};
   try {
-    const pass = await harvestPass(FORMAT, database, transport, "bench_union");
+    const pass = await harvestPass(FORMAT, database, transport, "bench_union", meili.pid);
     const db = database.db;
 
     // An incremental run of each source with nothing changed.
@@ -171,6 +191,8 @@ async function main() {
       seconds: Number(pass.seconds.toFixed(1)),
       recordsPerSec: Math.round(pass.records / pass.seconds),
       peakRssMiB: Math.round(pass.peakRssMiB),
+      cpuSeconds: Number(pass.cpuSeconds.toFixed(1)),
+      meiliCpuSeconds: Number(pass.meiliCpuSeconds.toFixed(1)),
       meiliAloneSeconds: Number(aloneSeconds.toFixed(1)),
       meiliAloneRecordsPerSec: Math.round(pass.records / aloneSeconds),
       meiliAloneDocsPerSec: Math.round(unionRecords / aloneSeconds),
@@ -180,12 +202,14 @@ async function main() {
     });
 
     if (ISO_PASS) {
-      const iso = await isoPassInChild(work, meili.url, meili.masterKey);
+      const iso = await isoPassInChild(work, meili.url, meili.masterKey, meili.pid);
       Object.assign(figures, {
         isoRecords: iso.records,
         isoSeconds: Number(iso.seconds.toFixed(1)),
         isoRecordsPerSec: Math.round(iso.records / iso.seconds),
         isoPeakRssMiB: Math.round(iso.peakRssMiB),
+        isoCpuSeconds: Number(iso.cpuSeconds.toFixed(1)),
+        isoMeiliCpuSeconds: Number(iso.meiliCpuSeconds.toFixed(1)),
       });
     }
     console.log(JSON.stringify(figures));
