@@ -51,9 +51,33 @@ function openSqlite(file: string): DatabaseHandle {
   // Checkpoint every ~40 MB of WAL rather than every 4 MB: a bulk load's pages rewrite the same
   // index pages again and again, and each checkpoint copies (and syncs) them once more.
   sqlite.pragma("wal_autocheckpoint = 10000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: keepingStatements(sqlite) }) });
   sqliteConnections.set(db, sqlite);
   return { db, dialect: "sqlite", close: () => db.destroy() };
+}
+
+/**
+ * The connection as Kysely sees it, with prepared statements kept (least recently used dropped
+ * past `size`): Kysely prepares every query afresh, and for the small queries most routes make,
+ * preparing costs more than running. Safe because Kysely runs one query at a time on the
+ * connection and nothing here streams (an iterating statement could not be reused meanwhile).
+ */
+function keepingStatements(sqlite: SqliteDatabase.Database, size = 500) {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string): SqliteDatabase.Statement {
+      let statement = statements.get(sql);
+      if (statement) {
+        statements.delete(sql);
+      } else {
+        statement = sqlite.prepare(sql);
+        if (statements.size >= size) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
 }
 
 const sqliteConnections = new WeakMap<Kysely<Database>, SqliteDatabase.Database>();

@@ -2,6 +2,26 @@ import type { Kysely } from "kysely";
 import type { Database, Library } from "./schema.ts";
 import { nowIso } from "./time.ts";
 
+/** When a member answers requests: local hours, closed weekdays (0 = Sunday) and closed dates (YYYY-MM-DD, local). */
+export interface OpeningHours {
+  open: number;
+  close: number;
+  closedDays: readonly number[];
+  closedDates?: readonly string[];
+}
+
+/** The member's own opening hours, or undefined for the pod's default week (also when the stored JSON is unreadable). */
+export function openingHoursOf(library: { opening_hours: string | null }): OpeningHours | undefined {
+  if (!library.opening_hours) return undefined;
+  try {
+    return JSON.parse(library.opening_hours) as OpeningHours;
+  } catch {
+    return undefined;
+  }
+}
+
+const storedOpeningHours = (hours: OpeningHours | null | undefined) => (hours ? JSON.stringify(hours) : null);
+
 export interface LibraryInput {
   code: string;
   name: string;
@@ -10,6 +30,7 @@ export interface LibraryInput {
   longitude?: number | null;
   contactEmail?: string | null;
   suspendedUntil?: string | null;
+  openingHours?: OpeningHours | null;
 }
 
 export async function listLibraries(db: Kysely<Database>): Promise<Library[]> {
@@ -35,6 +56,7 @@ export async function createLibrary(db: Kysely<Database>, input: LibraryInput): 
       longitude: input.longitude ?? null,
       contact_email: input.contactEmail ?? null,
       suspended_until: input.suspendedUntil ?? null,
+      opening_hours: storedOpeningHours(input.openingHours),
       created_at: nowIso(),
     })
     .returningAll()
@@ -61,6 +83,7 @@ export async function updateLibrary(
       ...(input.longitude !== undefined && { longitude: input.longitude }),
       ...(input.contactEmail !== undefined && { contact_email: input.contactEmail }),
       ...(input.suspendedUntil !== undefined && { suspended_until: input.suspendedUntil }),
+      ...(input.openingHours !== undefined && { opening_hours: storedOpeningHours(input.openingHours) }),
     })
     .where("id", "=", id)
     .returningAll()

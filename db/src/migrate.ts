@@ -4,12 +4,15 @@ import { initialMigration } from "./migrations/001-initial.ts";
 import { accountsMigration } from "./migrations/002-accounts.ts";
 import { lendingHistoryMigration } from "./migrations/003-lending-history.ts";
 import { requestsMigration } from "./migrations/004-requests.ts";
+import { requestPlacingMigration } from "./migrations/005-request-placing.ts";
+import { openingHoursMigration } from "./migrations/006-opening-hours.ts";
+import { lenderDailySendsMigration } from "./migrations/007-lender-daily-sends.ts";
 
 /** Migrations in code (not files on disk) so they work the same from tsx, bundles and tests. */
 class CodeMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { "001-initial": initialMigration(this.dialect), "002-accounts": accountsMigration(this.dialect), "003-lending-history": lendingHistoryMigration(this.dialect), "004-requests": requestsMigration(this.dialect) };
+    return { "001-initial": initialMigration(this.dialect), "002-accounts": accountsMigration(this.dialect), "003-lending-history": lendingHistoryMigration(this.dialect), "004-requests": requestsMigration(this.dialect), "005-request-placing": requestPlacingMigration(), "006-opening-hours": openingHoursMigration(), "007-lender-daily-sends": lenderDailySendsMigration() };
   }
 }
 

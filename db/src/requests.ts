@@ -34,3 +34,56 @@ export type RequestsDatabase = Database & { notification_outbox: NotificationOut
 export function withRequestTables(db: Kysely<Database>): Kysely<RequestsDatabase> {
   return db.withTables<{ notification_outbox: NotificationOutboxTable }>() as unknown as Kysely<RequestsDatabase>;
 }
+
+export interface PlacingCheckInput {
+  /** The stored idempotency key. */
+  idempotencyKey: string;
+  patronId: number;
+  clusterId: number;
+  /** States in which a request counts as open. */
+  openStates: readonly string[];
+  borrowerLibraryId: number;
+  /** Requests the borrowing member placed since then count towards its daily limit (ISO time). */
+  placedSince: string;
+}
+
+export interface PlacingCheck {
+  /** A request already placed with this key (a concurrent retry won the race). */
+  racedId: number | null;
+  /** The patron's open requests. */
+  open: number;
+  /** The patron's open request for this title, if any. */
+  sameTitle: number | null;
+  /** Requests the borrowing member placed since `placedSince`. */
+  placedToday: number;
+}
+
+/**
+ * Everything placing checks under the patron's lock, as one statement of independent subqueries
+ * (one round trip instead of three; each subquery uses its own index). Run it after taking the
+ * lock: on PostgreSQL each statement then sees what the lock holder before it committed.
+ */
+export async function placingCheck(db: Kysely<Database>, input: PlacingCheckInput): Promise<PlacingCheck> {
+  const open = [...input.openStates];
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom("requests").select("id").where("idempotency_key", "=", input.idempotencyKey).as("raced"),
+      eb.selectFrom("requests").select((e) => e.fn.countAll<number>().as("n")).where("patron_id", "=", input.patronId).where("state", "in", open).as("open"),
+      eb
+        .selectFrom("requests")
+        .select((e) => e.fn.max("id").as("id"))
+        .where("patron_id", "=", input.patronId)
+        .where("state", "in", open)
+        .where("cluster_id", "=", input.clusterId)
+        .as("same_title"),
+      eb
+        .selectFrom("requests")
+        .select((e) => e.fn.countAll<number>().as("n"))
+        .where("borrower_library_id", "=", input.borrowerLibraryId)
+        .where("created_at", ">=", input.placedSince)
+        .as("today"),
+    ])
+    .executeTakeFirstOrThrow();
+  const id = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  return { racedId: id(row.raced), open: Number(row.open ?? 0), sameTitle: id(row.same_title), placedToday: Number(row.today ?? 0) };
+}

@@ -14,6 +14,8 @@ export interface LibrariesTable {
   longitude: number | null;
   contact_email: string | null;
   suspended_until: Timestamp | null;
+  /** JSON OpeningHours (opening-hours.ts); null = the default week. */
+  opening_hours: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 
@@ -190,6 +192,13 @@ export interface RequestEventsTable {
   reason: string | null;
 }
 
+/** Requests sent to each lender per UTC day (YYYY-MM-DD), kept with each "sent" event. */
+export interface LenderDailySendsTable {
+  lender_library_id: number;
+  day: string;
+  sent: number;
+}
+
 export interface SettingsTable {
   key: string;
   /** JSON value. */
@@ -212,6 +221,7 @@ export interface Database {
   api_clients: ApiClientsTable;
   requests: RequestsTable;
   request_events: RequestEventsTable;
+  lender_daily_sends: LenderDailySendsTable;
   settings: SettingsTable;
 }
 

@@ -77,6 +77,16 @@ describe.each(DIALECTS)("admin API on %s", (dialect) => {
     expect(bad.type).toContain("application/problem+json");
     const patched = await admin.patch<{ suspendedUntil: string }>(`/v1/admin/libraries/${created.body.id}`, { suspendedUntil: "2030-01-01" });
     expect(patched.body.suspendedUntil).toBe("2030-01-01");
+    const hours = { open: 8, close: 18, closedDays: [0], closedDates: ["2030-12-25", "2030-12-26"] };
+    const withHours = await admin.patch<{ openingHours: unknown }>(`/v1/admin/libraries/${created.body.id}`, { openingHours: hours });
+    expect(withHours.body.openingHours).toEqual(hours);
+    for (const badHours of [{ open: 18, close: 8 }, { open: 9, close: 17, closedDays: [0, 1, 2, 3, 4, 5, 6] }, { open: 9, close: 17, closedDates: ["25/12/2030"] }]) {
+      const refused = await admin.patch(`/v1/admin/libraries/${created.body.id}`, { openingHours: badHours });
+      expect(refused.status, JSON.stringify(badHours)).toBe(400);
+    }
+    expect((await admin.get<{ libraries: Array<{ code: string; openingHours: unknown }> }>("/v1/admin/libraries")).body.libraries.find((l) => l.code === "WEST")?.openingHours).toEqual(hours);
+    const reset = await admin.patch<{ openingHours: unknown }>(`/v1/admin/libraries/${created.body.id}`, { openingHours: null });
+    expect(reset.body.openingHours).toBeNull();
     const list = await admin.get<{ libraries: Array<{ code: string }> }>("/v1/admin/libraries");
     expect(list.body.libraries.map((l) => l.code)).toEqual(["HOME", "WEST"]);
     expect((await admin.request("POST", "/v1/admin/libraries", undefined, { "content-type": "application/json" })).status).toBe(400);

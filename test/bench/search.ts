@@ -10,6 +10,7 @@ import { startReadyProcess } from "../support/ready-process.ts";
 import { closedLoop } from "./support/load.ts";
 import { searchMix } from "./support/queries.ts";
 import { BENCH_INDEX, openBenchPod } from "./support/bench-pod.ts";
+import { openWideTitlePod } from "./support/wide-title-pod.ts";
 import { measureLatency, round, type BenchRequest } from "./support/stats.ts";
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
@@ -49,6 +50,15 @@ async function main() {
     } catch (error) {
       console.error(`copies route not measured: ${(error as Error).message}`);
     }
+    console.error("latency: copies of a title with 50 holdings…");
+    const wide = await openWideTitlePod((line) => console.error(line));
+    const wideApi = await startReadyProcess(["test/support/api-process.ts"], { SQLITE_PATH: wide.sqlitePath });
+    let copiesWide: { p50: number; p99: number };
+    try {
+      copiesWide = await measureLatency(wideApi.url, () => ({ method: "GET", path: `/v1/records/${wide.title}/copies?borrower=${wide.borrower}` }), Math.min(COUNT, 1000), 50);
+    } finally {
+      await wideApi.stop();
+    }
     console.error(`throughput: API, 50 connections, ${SECONDS} s…`);
     const apiLoad = await closedLoop(api.url, apiRequest, 50, SECONDS);
     console.error(`throughput: Meilisearch direct, 50 connections, ${SECONDS} s…`);
@@ -69,6 +79,10 @@ async function main() {
       copiesP50Ms: copies?.p50 ?? null,
       copiesP99Ms: copies?.p99 ?? null,
       maxHoldingsPerTitle: busiest[0]?.holdingsCount ?? 0,
+      copiesWideP50Ms: copiesWide.p50,
+      copiesWideP99Ms: copiesWide.p99,
+      copiesWideHoldings: wide.holders,
+      copiesWidePastEvents: wide.events,
     };
     console.log(JSON.stringify(figures));
   } finally {

@@ -301,6 +301,21 @@ describe.skipIf(!haveChromium)("portal in a browser", { timeout: 90_000 }, () =>
     await hasText(page.locator("table"), stack.patronLibrary.name);
     await check("admin-members");
 
+    // A holiday for the lender: its response window skips the date.
+    await page.goto(url(`/admin/members/${stack.staffLibrary.id}`));
+    await page.check("input[name='closedDays'][value='1']");
+    await page.fill("#closedDates", "2030-12-25\n2030-12-26");
+    await page.click("text=Save changes");
+    await hasText(page.locator("p[role='status']"), "Saved.");
+    await page.goto(url(`/admin/members/${stack.staffLibrary.id}`));
+    expect(await page.inputValue("#closedDates")).toBe("2030-12-25\n2030-12-26");
+    expect(await page.isChecked("input[name='closedDays'][value='1']")).toBe(true);
+    await check("admin-member");
+    await page.uncheck("input[name='closedDays'][value='1']");
+    await page.fill("#closedDates", "");
+    await page.click("text=Save changes");
+    await hasText(page.locator("p[role='status']"), "Saved.");
+
     await page.goto(url("/admin/sources"));
     await page.selectOption("#library", stack.staffLibrary.code);
     await page.fill("#name", "browser-extra");

@@ -5,21 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeLenderStats, invalidateLenderStats } from "@interlend/search-api/repositories/lender-stats";
 import { rankCopiesFor } from "@interlend/search-api/services/ranking/index";
-import { Random } from "../generator/prng.ts";
 import { createTestDatabase, DIALECTS, postgresAvailable, type TestDatabase } from "../support/databases.ts";
-import {
-  cluster,
-  DAY_MS,
-  holding,
-  member,
-  pastRequests,
-  patron,
-  type Member,
-  type Outcome,
-  type PastRequest,
-} from "./fixtures.ts";
+import type { Member } from "./fixtures.ts";
+import { seedWideTitle } from "./wide-title.ts";
 
-const MEMBERS = 60;
 const HOLDERS = 50;
 const TARGET_EVENTS = 100_000;
 
@@ -36,61 +25,10 @@ describe.each(DIALECTS)("ranking speed on %s", (dialect) => {
   beforeAll(async () => {
     if (dialect === "postgres" && !(await postgresAvailable())) return;
     t = await createTestDatabase(dialect);
-    const db = t.db;
-    for (let i = 0; i < MEMBERS; i++) {
-      members.push(
-        await member(db, `M${String(i).padStart(3, "0")}`, {
-          latitude: 50 + (i % 10) * 0.3,
-          longitude: -2 + Math.floor(i / 10) * 0.4,
-        }),
-      );
-    }
-    const patrons = await Promise.all(members.map((m) => patron(db, m.library.id)));
-    title = await cluster(db);
-    for (const holder of members.slice(1, HOLDERS + 1)) {
-      await holding(db, title, holder, [{}, { status: "on_loan", dueDate: "2030-01-01" }]);
-    }
-
-    // Seeded, so every run seeds the same history.
-    const rng = new Random(42);
-    const random = () => rng.next();
-    const now = Date.now();
-    const requests: PastRequest[] = [];
-    let planned = 0;
-    const outcomes: Outcome[] = [
-      "shipped",
-      "shipped",
-      "shipped",
-      "delivered",
-      "unfilled",
-      "expired",
-      "pending",
-      "cancelled",
-    ];
-    const eventCount: Record<Outcome, number> = {
-      shipped: 4,
-      delivered: 3,
-      unfilled: 3,
-      expired: 3,
-      pending: 2,
-      cancelled: 3,
-    };
-    while (planned < TARGET_EVENTS) {
-      const lender = Math.floor(random() * MEMBERS);
-      const borrower = (lender + 1 + Math.floor(random() * (MEMBERS - 1))) % MEMBERS;
-      const outcome = outcomes[Math.floor(random() * outcomes.length)]!;
-      requests.push({
-        borrower: members[borrower]!.library.id,
-        lender: members[lender]!.library.id,
-        patronId: patrons[borrower]!,
-        clusterId: title,
-        sentAt: now - random() * 120 * DAY_MS,
-        outcome,
-        turnaroundDays: 0.2 + random() * (2 + (lender % 7)),
-      });
-      planned += eventCount[outcome];
-    }
-    events = await pastRequests(db, requests, 1000);
+    const wide = await seedWideTitle(t.db, { holders: HOLDERS, events: TARGET_EVENTS });
+    members.push(...wide.members);
+    title = wide.title;
+    events = wide.events;
   });
   afterAll(async () => t?.dispose());
 

@@ -26,6 +26,20 @@ describe("business hours", () => {
     expect(iso(addBusinessHours(Date.parse("2025-03-28T15:00:00Z"), 2, "Europe/Berlin"))).toBe("2025-03-31T08:00:00.000Z");
   });
 
+  it("skips a member's closed dates and keeps its own hours and weekdays", () => {
+    const holidayMonday = { open: 9, close: 17, closedDays: [0, 6], closedDates: ["2025-06-09"] };
+    // Friday 16:00 + 2 h: Monday is a holiday → Tuesday 10:00.
+    expect(iso(addBusinessHours(Date.parse("2025-06-06T16:00:00Z"), 2, "UTC", holidayMonday))).toBe("2025-06-10T10:00:00.000Z");
+    // Closed dates are local dates: Monday 9 June in Tokyo starts at 8 June 15:00Z.
+    expect(iso(addBusinessHours(Date.parse("2025-06-06T20:00:00Z"), 8, "Asia/Tokyo", holidayMonday))).toBe("2025-06-10T08:00:00.000Z");
+    // Open Saturdays 10–14, closed Sundays and Mondays.
+    const weekend = { open: 10, close: 14, closedDays: [0, 1] };
+    // Friday 13:00 + 3 h → 1 h on Friday, 2 h on Saturday → Saturday 12:00.
+    expect(iso(addBusinessHours(Date.parse("2025-06-06T13:00:00Z"), 3, "UTC", weekend))).toBe("2025-06-07T12:00:00.000Z");
+    // Saturday 13:00 + 2 h → 1 h Saturday, then Tuesday 10:00 + 1 h.
+    expect(iso(addBusinessHours(Date.parse("2025-06-07T13:00:00Z"), 2, "UTC", weekend))).toBe("2025-06-10T11:00:00.000Z");
+  });
+
   it("falls back to UTC for an unknown zone", () => {
     expect(iso(addBusinessHours(Date.parse("2025-06-04T10:00:00Z"), 1, "Mars/Olympus"))).toBe("2025-06-04T11:00:00.000Z");
   });

@@ -1,15 +1,11 @@
 /**
  * Business hours in a member's own time zone (Mon–Fri, 09:00–17:00 by default; weekends are
- * closed), computed with Intl alone.
+ * closed; a member can set its own hours, closed weekdays and closed dates), computed with Intl alone.
  */
+import type { OpeningHours } from "@interlend/db";
 
-export interface BusinessHours {
-  /** Opening and closing hour, local time (0–24). */
-  open: number;
-  close: number;
-  /** Closed weekdays, 0 = Sunday. */
-  closedDays: readonly number[];
-}
+/** Opening and closing hour (local, 0–24), closed weekdays (0 = Sunday), closed dates (YYYY-MM-DD, local). */
+export type BusinessHours = OpeningHours;
 
 export const DEFAULT_BUSINESS_HOURS: BusinessHours = { open: 9, close: 17, closedDays: [0, 6] };
 
@@ -84,6 +80,12 @@ export function instantOf(year: number, month: number, day: number, hour: number
   return guess;
 }
 
+const pad = (n: number) => String(n).padStart(2, "0");
+
+function isClosed(w: WallClock, schedule: BusinessHours, closedDates: ReadonlySet<string>): boolean {
+  return schedule.closedDays.includes(w.weekday) || (closedDates.size > 0 && closedDates.has(`${w.year}-${pad(w.month)}-${pad(w.day)}`));
+}
+
 function nextDay(w: WallClock): { year: number; month: number; day: number } {
   const d = new Date(Date.UTC(w.year, w.month - 1, w.day + 1));
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
@@ -91,15 +93,16 @@ function nextDay(w: WallClock): { year: number; month: number; day: number } {
 
 /**
  * The instant `hours` business hours after `startMs` in `timeZone`: time outside opening hours
- * and on closed days does not count. A start outside hours counts from the next opening.
+ * and on closed days or dates does not count. A start outside hours counts from the next opening.
  */
 export function addBusinessHours(startMs: number, hours: number, timeZone: string, schedule: BusinessHours = DEFAULT_BUSINESS_HOURS): number {
   const zone = safeTimeZone(timeZone);
   let remaining = hours * 3_600_000;
   let t = startMs;
+  const closedDates = new Set(schedule.closedDates ?? []);
   for (let guard = 0; guard < 100_000; guard++) {
     const w = wallClock(t, zone);
-    if (schedule.closedDays.includes(w.weekday) || w.hour >= schedule.close) {
+    if (isClosed(w, schedule, closedDates) || w.hour >= schedule.close) {
       const next = nextDay(w);
       t = instantOf(next.year, next.month, next.day, schedule.open, 0, zone);
       continue;

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { getPodSettings, type Database, type PodSettings } from "@interlend/db";
+import { getPodSettings, openingHoursOf, type Database, type PodSettings } from "@interlend/db";
 import { HttpProblem } from "../http/problem.ts";
 import { notifierFor } from "../notifications/sender.ts";
 import { findRequest, sentBefore } from "../repositories/requests.ts";
@@ -18,7 +18,7 @@ const BATCH = 5_000;
 
 /**
  * Lenders that have not answered within the pod's response window (business hours in the
- * LENDER's time zone) are skipped: the request becomes unfilled with reason "expired" and moves
+ * LENDER's time zone and opening hours: its closed weekdays and dates do not count) are skipped: the request becomes unfilled with reason "expired" and moves
  * to the next lender in its rota, or to not_supplied. Safe to run in several processes at once
  * (a request another run moved first is skipped).
  */
@@ -30,7 +30,7 @@ export async function runExpiryJob(db: Kysely<Database>, now: Date = new Date(),
   const result: JobResult = { checked: candidates.length, changed: 0, skipped: [] };
   const at = now.toISOString();
   for (const row of candidates) {
-    const deadline = addBusinessHours(Date.parse(row.updated_at), windowHours, row.timezone);
+    const deadline = addBusinessHours(Date.parse(row.updated_at), windowHours, row.timezone, openingHoursOf(row));
     if (deadline > now.getTime()) continue;
     const outcome = await moveOne(db, row.id, at, async (trx, request, notices) => {
       if (request.state !== "sent" || request.updated_at !== row.updated_at) return false;

@@ -287,20 +287,14 @@ export function invalidateLenderStats(db: Kysely<Database>): void {
   caches.delete(db);
 }
 
-/** How many requests were sent to each of `lenderIds` since `since` (the ranking's tie-break). */
-export async function sentSince(
-  db: Kysely<Database>,
-  lenderIds: readonly number[],
-  since: string,
-): Promise<Map<number, number>> {
+/** How many requests were sent to each of `lenderIds` on the UTC day `day` (YYYY-MM-DD): the ranking's tie-break. */
+export async function sentOnDay(db: Kysely<Database>, lenderIds: readonly number[], day: string): Promise<Map<number, number>> {
   if (lenderIds.length === 0) return new Map();
   const rows = await db
-    .selectFrom("request_events")
-    .select(["lender_library_id", (eb) => eb.fn.countAll<number>().as("sent")])
-    .where("to_state", "=", "sent")
-    .where("at", ">=", since)
+    .selectFrom("lender_daily_sends")
+    .select(["lender_library_id", "sent"])
+    .where("day", "=", day)
     .where("lender_library_id", "in", [...lenderIds])
-    .groupBy("lender_library_id")
     .execute();
-  return new Map(rows.map((r) => [r.lender_library_id!, Number(r.sent)]));
+  return new Map(rows.map((r) => [r.lender_library_id, Number(r.sent)]));
 }

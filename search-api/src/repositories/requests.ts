@@ -49,27 +49,6 @@ export async function findRequestByKey(db: Db, key: string): Promise<RequestRow 
   return db.selectFrom("requests").selectAll().where("idempotency_key", "=", key).executeTakeFirst();
 }
 
-/** A patron's open requests: how many, and the one for `clusterId` if there is one (one query). */
-export async function activeForPatron(db: Db, patronId: number, clusterId: number, states: readonly string[]): Promise<{ open: number; sameTitle: number | null }> {
-  const row = await db
-    .selectFrom("requests")
-    .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.max(eb.case().when("cluster_id", "=", clusterId).then(eb.ref("id")).end()).as("same")])
-    .where("patron_id", "=", patronId)
-    .where("state", "in", [...states])
-    .executeTakeFirst();
-  return { open: Number(row?.n ?? 0), sameTitle: row?.same === null || row?.same === undefined ? null : Number(row.same) };
-}
-
-export async function countPlacedSince(db: Db, borrowerLibraryId: number, since: string): Promise<number> {
-  const row = await db
-    .selectFrom("requests")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("borrower_library_id", "=", borrowerLibraryId)
-    .where("created_at", ">=", since)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
-}
-
 /** A title of the union record (the member record of `preferLibraryId` when it has one); undefined when the record does not exist. */
 export async function clusterTitle(db: Db, clusterId: number, preferLibraryId?: number | null): Promise<string | undefined> {
   // No ORDER BY … LIMIT: it tempts PostgreSQL into walking the primary key instead of the cluster index.
@@ -153,6 +132,13 @@ export async function insertEvent(trx: Db, event: NewEvent): Promise<void> {
       reason: event.reason ?? null,
     })
     .execute();
+  if (event.to === "sent" && event.lenderLibraryId != null) {
+    await trx
+      .insertInto("lender_daily_sends")
+      .values({ lender_library_id: event.lenderLibraryId, day: event.at.slice(0, 10), sent: 1 })
+      .onConflict((oc) => oc.columns(["lender_library_id", "day"]).doUpdateSet((eb) => ({ sent: eb("lender_daily_sends.sent", "+", 1) })))
+      .execute();
+  }
 }
 
 export interface StateChange {
@@ -258,7 +244,7 @@ export async function sentBefore(db: Db, sentBeforeIso: string, limit: number) {
   return db
     .selectFrom("requests as r")
     .innerJoin("libraries as l", "l.id", "r.lender_library_id")
-    .select(["r.id", "r.updated_at", "r.lender_library_id", "l.timezone"])
+    .select(["r.id", "r.updated_at", "r.lender_library_id", "l.timezone", "l.opening_hours"])
     .where("r.state", "=", "sent")
     .where("r.updated_at", "<=", sentBeforeIso)
     .orderBy("r.updated_at")

@@ -94,12 +94,18 @@ export function buildMeiliSearch(query: SearchQuery): Record<string, unknown> {
   };
 }
 
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+  [HIGHLIGHT_START]: "<mark>",
+  [HIGHLIGHT_END]: "</mark>",
+};
+const ESCAPED_OR_MARKER = new RegExp(`[&<>"'${HIGHLIGHT_START}${HIGHLIGHT_END}]`, "g");
 
-/** Escapes the text, then turns the highlight markers into <mark> tags. */
+/** Escapes the text and turns the highlight markers into <mark> tags, in one pass. */
 export function toHighlightHtml(text: string): string {
-  return text
-    .replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!)
-    .replaceAll(HIGHLIGHT_START, "<mark>")
-    .replaceAll(HIGHLIGHT_END, "</mark>");
+  return text.replace(ESCAPED_OR_MARKER, (c) => HTML_ESCAPES[c]!);
 }

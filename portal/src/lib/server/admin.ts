@@ -16,6 +16,28 @@ export interface AdminLibrary {
   longitude: number | null;
   contactEmail: string | null;
   suspendedUntil: string | null;
+  openingHours: OpeningHours | null;
+}
+
+/** A member's hours for the response window: local hours, closed weekdays (0 = Sunday), closed dates. */
+export interface OpeningHours {
+  open: number;
+  close: number;
+  closedDays: number[];
+  closedDates: string[];
+}
+
+/** The week the API uses when a member has not set its own. */
+export const DEFAULT_OPENING_HOURS: OpeningHours = { open: 9, close: 17, closedDays: [0, 6], closedDates: [] };
+
+/** Opening hours from the member form: hour fields, weekday checkboxes and a list of dates. */
+export function openingHoursFromForm(data: FormData): OpeningHours {
+  return {
+    open: formNumber(data, "open") ?? DEFAULT_OPENING_HOURS.open,
+    close: formNumber(data, "close") ?? DEFAULT_OPENING_HOURS.close,
+    closedDays: data.getAll("closedDays").map(Number),
+    closedDates: formText(data, "closedDates").split(/[\s,;]+/).filter(Boolean),
+  };
 }
 
 export interface AdminSource {

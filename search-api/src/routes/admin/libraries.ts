@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createLibrary, deleteLibrary, findLibraryByCode, findLibraryById, listLibraries, updateLibrary, type Library } from "@interlend/db";
+import { createLibrary, deleteLibrary, findLibraryByCode, findLibraryById, listLibraries, openingHoursOf, updateLibrary, type Library } from "@interlend/db";
 import { withdrawRecords } from "@interlend/harvester/ingest/withdraw";
 import type { AppDeps } from "../../app.ts";
 import { problem } from "../../http/problem.ts";
@@ -15,6 +15,17 @@ const timezone = z.string().trim().max(64).refine((tz) => {
   }
 }, "an IANA time zone such as Europe/Berlin");
 
+/** Hours in which a lender's response window runs; closed weekdays and dates (holidays) do not count. */
+const openingHours = z
+  .strictObject({
+    open: z.number().int().min(0).max(23),
+    close: z.number().int().min(1).max(24),
+    closedDays: z.array(z.number().int().min(0).max(6)).max(7).default([]),
+    closedDates: z.array(z.iso.date()).max(400).default([]),
+  })
+  .refine((h) => h.open < h.close, { message: "open must be before close", path: ["close"] })
+  .refine((h) => new Set(h.closedDays).size < 7, { message: "at least one weekday must be open", path: ["closedDays"] });
+
 const libraryFields = {
   name: z.string().trim().min(1).max(200),
   timezone: timezone.optional(),
@@ -22,6 +33,8 @@ const libraryFields = {
   longitude: z.number().min(-180).max(180).nullable().optional(),
   contactEmail: z.email().max(320).nullable().optional(),
   suspendedUntil: z.iso.date().nullable().optional(),
+  /** null = the pod's default week (Mon–Fri 09–17). */
+  openingHours: openingHours.nullable().optional(),
 };
 const createBody = z.strictObject({ code: z.string().trim().regex(/^[A-Z0-9_-]{2,32}$/, "2–32 capitals, digits, _ or -"), ...libraryFields });
 const updateBody = z.strictObject({ ...libraryFields, name: libraryFields.name.optional() });
@@ -36,6 +49,7 @@ export function presentLibrary(library: Library) {
     longitude: library.longitude,
     contactEmail: library.contact_email,
     suspendedUntil: library.suspended_until,
+    openingHours: openingHoursOf(library) ?? null,
     createdAt: library.created_at,
   };
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { findLibraryById, getPodSettings, type Database, type PodSettings } from "@interlend/db";
 import { loadCandidates } from "../../repositories/copies.ts";
-import { getLenderStats, sentSince } from "../../repositories/lender-stats.ts";
+import { getLenderStats, sentOnDay } from "../../repositories/lender-stats.ts";
 import { LIVE_TIMEOUT_MS, lookUpLive, type LiveAnswer } from "./live-lookup.ts";
 import { rankCopies } from "./rank-copies.ts";
 import type { CandidateCopy, LiveAvailability, RankedCopies, ServiceType } from "./types.ts";
@@ -25,10 +25,6 @@ export class UnknownBorrowerError extends Error {
     super(`no member library with id ${libraryId}`);
     this.name = "UnknownBorrowerError";
   }
-}
-
-function startOfUtcDay(now: Date): string {
-  return `${now.toISOString().slice(0, 10)}T00:00:00.000Z`;
 }
 
 /** The live answer for a copy (by barcode, then call number) laid over its harvested status. */
@@ -96,7 +92,7 @@ export async function rankCopiesFor(
         })
       : new Map<number, LiveAnswer>(),
     getLenderStats(db, { windowDays: settings.ranking.windowDays, now, maxAgeMs: options.statsMaxAgeMs }),
-    sentSince(db, lenderIds, startOfUtcDay(now)),
+    sentOnDay(db, lenderIds, now.toISOString().slice(0, 10)),
   ]);
 
   return rankCopies({

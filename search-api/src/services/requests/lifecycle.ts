@@ -18,10 +18,11 @@ export class NoticeQueue {
   private title?: { clusterId: number; title: string };
   private libraries = new Map<number, LibraryRef>();
 
-  /** Facts the caller already has (placing loaded the patron and the title). */
-  preload(facts: { patron?: { id: number; name: string; email: string | null }; title?: { clusterId: number; title: string } }): void {
+  /** Facts the caller already has (placing loaded the patron and the title; sending loads the libraries). */
+  preload(facts: { patron?: { id: number; name: string; email: string | null }; title?: { clusterId: number; title: string }; libraries?: ReadonlyMap<number, LibraryRef> }): void {
     this.patron = facts.patron ?? this.patron;
     this.title = facts.title ?? this.title;
+    for (const [id, library] of facts.libraries ?? []) this.libraries.set(id, library);
   }
 
   add(trigger: NoticeTrigger, request: RequestRow): void {
@@ -162,7 +163,9 @@ async function sendToNextLender(trx: Kysely<Database>, request: RequestRow, acto
   const state = stateOf(request);
   const rota = parseRota(request.rota);
   const start = state === "submitted" ? 0 : request.rota_position + 1;
-  const libraries = await librariesById(trx, rota.slice(start).map((e) => e.libraryId));
+  // The borrower too: the notices of this transition name it (one query for both).
+  const libraries = await librariesById(trx, [request.borrower_library_id, ...rota.slice(start).map((e) => e.libraryId)]);
+  context.notices.preload({ libraries });
   for (let position = start; position < rota.length; position++) {
     const lender = libraries.get(rota[position]!.libraryId);
     if (!lender || suspended(lender.suspendedUntil, context.at)) continue;

@@ -1,12 +1,11 @@
 import type { Kysely } from "kysely";
-import { effectivePatronStatus, getPodSettings, type Database, type PodSettings, type RequestRow } from "@interlend/db";
+import { effectivePatronStatus, getPodSettings, placingCheck, type Database, type PlacingCheck, type PodSettings, type RequestRow } from "@interlend/db";
 import { problem } from "../../http/problem.ts";
 import { notifierFor, type Notifier } from "../../notifications/sender.ts";
 import {
   clusterTitle,
-  activeForPatron,
-  countPlacedSince,
   findPatron,
+  findRequest,
   findRequestByKey,
   insertEvent,
   insertRequest,
@@ -71,9 +70,9 @@ function startOfUtcDay(now: Date): string {
   return `${now.toISOString().slice(0, 10)}T00:00:00.000Z`;
 }
 
-/** The duplicate and limit checks, under the patron's lock (so two placements cannot both slip under a limit). */
-async function checkPatronLimits(db: Kysely<Database>, patron: { id: number; library_id: number }, recordId: number, settings: PodSettings, now: Date) {
-  const { open, sameTitle } = await activeForPatron(db, patron.id, recordId, ACTIVE_STATES);
+/** The duplicate and limit checks, on figures read under the patron's lock (so two placements cannot both slip under a limit). */
+function checkPatronLimits(check: PlacingCheck, settings: PodSettings) {
+  const { open, sameTitle, placedToday: today } = check;
   if (sameTitle !== null) {
     throw problem(409, "duplicate-request", "Already requested", `You already have an open request for this title (request ${sameTitle}).`, {
       requestId: sameTitle,
@@ -88,7 +87,6 @@ async function checkPatronLimits(db: Kysely<Database>, patron: { id: number; lib
       { limit: settings.requestLimits.perPatron, open },
     );
   }
-  const today = await countPlacedSince(db, patron.library_id, startOfUtcDay(now));
   if (today >= settings.requestLimits.perMemberDaily) {
     throw problem(
       409,
@@ -134,10 +132,13 @@ export async function placeRequest(db: Kysely<Database>, input: PlaceRequestInpu
   const at = now.toISOString();
   const key = storedKey(input.patronId, input.idempotencyKey);
 
-  const existing = await findRequestByKey(db, key);
+  // The reads that need nothing but the input, at once (separate connections on PostgreSQL).
+  const [existing, patron, settings] = await Promise.all([
+    findRequestByKey(db, key),
+    findPatron(db, input.patronId),
+    options.settings ?? getPodSettings(db),
+  ]);
   if (existing) return replay(existing, input);
-
-  const patron = await findPatron(db, input.patronId);
   if (!patron) throw problem(404, "patron-not-found", "Patron not found", `No patron with id ${input.patronId}.`);
   const status = effectivePatronStatus(patron, now);
   if (status === "blocked") {
@@ -147,24 +148,25 @@ export async function placeRequest(db: Kysely<Database>, input: PlaceRequestInpu
     throw problem(403, "patron-expired", "Your card has expired", "Your library card has expired; renew it at your library to place requests.");
   }
 
-  const title = await clusterTitle(db, input.recordId, patron.library_id);
-  if (title === undefined) throw problem(404, "record-not-found", "Record not found", `No union record with id ${input.recordId}.`);
-
-  const settings = options.settings ?? (await getPodSettings(db));
-
-  let ranked: RankedCopies | undefined;
-  try {
-    ranked = await buildRota(db, input.recordId, patron.library_id, {
+  const [title, ranking] = await Promise.all([
+    clusterTitle(db, input.recordId, patron.library_id),
+    buildRota(db, input.recordId, patron.library_id, {
       serviceType: input.serviceType,
       now,
       settings,
       liveAvailability: options.liveAvailability,
       statsMaxAgeMs: options.statsMaxAgeMs,
-    });
-  } catch (error) {
-    if (error instanceof UnknownBorrowerError) throw problem(409, "patron-without-library", "Your library is unknown", "Your account's library is no longer a member.");
-    throw error;
+    }).then(
+      (ranked) => ({ ranked }),
+      (error: unknown) => ({ error }),
+    ),
+  ]);
+  if (title === undefined) throw problem(404, "record-not-found", "Record not found", `No union record with id ${input.recordId}.`);
+  if ("error" in ranking) {
+    if (ranking.error instanceof UnknownBorrowerError) throw problem(409, "patron-without-library", "Your library is unknown", "Your account's library is no longer a member.");
+    throw ranking.error;
   }
+  const ranked = ranking.ranked;
   if (!ranked) throw problem(404, "record-not-found", "Record not found", `No union record with id ${input.recordId}.`);
   checkRanking(ranked, title);
 
@@ -174,9 +176,16 @@ export async function placeRequest(db: Kysely<Database>, input: PlaceRequestInpu
   try {
     result = await db.transaction().execute(async (trx) => {
       await lockPatron(trx, patron.id);
-      const raced = await findRequestByKey(trx, key);
-      if (raced) return replay(raced, input);
-      await checkPatronLimits(trx, patron, input.recordId, settings, now);
+      const check = await placingCheck(trx, {
+        idempotencyKey: key,
+        patronId: patron.id,
+        clusterId: input.recordId,
+        openStates: ACTIVE_STATES,
+        borrowerLibraryId: patron.library_id,
+        placedSince: startOfUtcDay(now),
+      });
+      if (check.racedId !== null) return replay((await findRequest(trx, check.racedId))!, input);
+      checkPatronLimits(check, settings);
 
       await lockCluster(trx, input.recordId);
       const [shelf, promised] = await Promise.all([shelfCopiesByLender(trx, input.recordId, input.serviceType), promisedByLender(trx, input.recordId)]);

@@ -27,19 +27,26 @@ async function patronNames(db: Kysely<Database>, ids: number[]): Promise<Map<num
  */
 export async function presentRequests(db: Kysely<Database>, requests: RequestRow[], principal: Principal | undefined) {
   const ids = requests.map((r) => r.id);
-  const [events, titleMap] = await Promise.all([listEvents(db, ids), titles(db, [...new Set(requests.map((r) => r.cluster_id))])]);
   const libraryIds = new Set<number | null>();
   for (const r of requests) {
     libraryIds.add(r.borrower_library_id);
     libraryIds.add(r.lender_library_id);
   }
-  for (const e of events) libraryIds.add(e.lender_library_id);
   const rolesById = new Map(requests.map((r) => [r.id, rolesFor(principal, r)]));
   const showPatron = requests.filter((r) => {
     const roles = rolesById.get(r.id)!;
     return roles.has("patron") || roles.has("borrower");
   });
-  const [libraries, names] = await Promise.all([librariesById(db, libraryIds), patronNames(db, [...new Set(showPatron.map((r) => r.patron_id))])]);
+  // One round of queries (in parallel on PostgreSQL); events naming a library the requests do not
+  // (an earlier lender in the rota) cost a second one.
+  const [events, titleMap, libraries, names] = await Promise.all([
+    listEvents(db, ids),
+    titles(db, [...new Set(requests.map((r) => r.cluster_id))]),
+    librariesById(db, libraryIds),
+    patronNames(db, [...new Set(showPatron.map((r) => r.patron_id))]),
+  ]);
+  const missing = events.map((e) => e.lender_library_id).filter((id) => id !== null && !libraries.has(id));
+  for (const [id, library] of await librariesById(db, missing)) libraries.set(id, library);
   const ref = (id: number | null) => {
     const library = id === null ? undefined : libraries.get(id);
     return library ? { code: library.code, name: library.name } : null;

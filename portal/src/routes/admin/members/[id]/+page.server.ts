@@ -1,11 +1,12 @@
 import { redirect } from "@sveltejs/kit";
-import { adminWrite, findByIdOr404, formNumber, formText, listAdminLibraries, loadAsAdmin } from "$lib/server/admin";
+import { adminWrite, DEFAULT_OPENING_HOURS, findByIdOr404, formNumber, formText, listAdminLibraries, loadAsAdmin, openingHoursFromForm } from "$lib/server/admin";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = (event) =>
-  loadAsAdmin(event, async (auth) => ({
-    library: findByIdOr404(await listAdminLibraries(event.fetch, auth), event.params.id),
-  }));
+  loadAsAdmin(event, async (auth) => {
+    const library = findByIdOr404(await listAdminLibraries(event.fetch, auth), event.params.id);
+    return { library, hours: library.openingHours ?? DEFAULT_OPENING_HOURS };
+  });
 
 export const actions: Actions = {
   save: async ({ request, locals, fetch, params }) => {
@@ -22,6 +23,7 @@ export const actions: Actions = {
       latitude: latitude ?? null,
       longitude: longitude ?? null,
       suspendedUntil: suspendedUntil || null,
+      openingHours: openingHoursFromForm(data),
     });
     if (!result.ok) return result.failure;
     return { saved: true };
