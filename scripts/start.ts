@@ -13,7 +13,7 @@ import { startRequestJobs } from "@interlend/search-api/jobs/index";
 import { configureNotifications } from "@interlend/search-api/notifications/sender";
 import { cachedLibraryNames } from "@interlend/search-api/library-names";
 import { startApiServer } from "@interlend/search-api/server";
-import { createMeiliSearchBackend } from "@interlend/search-api/services/meili-search-backend";
+import { createMeiliSearchBackend, unionSearchCache } from "@interlend/search-api/services/meili-search-backend";
 import { memberLiveAvailability } from "@interlend/search-api/services/member-live-availability";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     {
       db: database.db,
       search: createMeiliSearchBackend(meili.transport, config.MEILI_INDEX),
+      searchCache: unionSearchCache(meili.transport, config.SEARCH_CACHE_SECONDS),
       libraryNames: cachedLibraryNames(database.db),
       maxBodyBytes: config.MAX_BODY_BYTES,
       harvests: scheduler,

@@ -39,6 +39,8 @@ const configSchema = z.object({
     .regex(/^smtps?:\/\/\S+$/, "must be an smtp:// or smtps:// URL")
     .optional(),
   NOTIFY_FROM: z.string().min(3).max(200).optional(),
+  /** How long identical searches are answered from the API's cache (0 = off); never past an index change. */
+  SEARCH_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   HARVEST_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   /** Size of the generated demo consortium on first start; 0 skips it (like --no-demo). */
   DEMO_RECORDS: z.coerce.number().int().min(0).max(10_000_000).default(6000),

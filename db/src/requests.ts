@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Kysely, Selectable } from "kysely";
+import { sql, type ColumnType, type Generated, type Kysely, type QueryExecutorProvider, type Selectable } from "kysely";
 import type { Database } from "./schema.ts";
 
 /**
@@ -29,6 +29,18 @@ export interface NotificationOutboxTable {
 export type NotificationStatus = "pending" | "sending" | "sent" | "failed";
 export type NotificationRow = Selectable<NotificationOutboxTable>;
 export type RequestsDatabase = Database & { notification_outbox: NotificationOutboxTable };
+
+/** Rebuilds the per-lender, per-day send counters from the events (after a migration or a bulk load). */
+export async function recountLenderDailySends(db: QueryExecutorProvider): Promise<void> {
+  await sql`delete from lender_daily_sends`.execute(db);
+  await sql`
+    insert into lender_daily_sends (lender_library_id, day, sent)
+    select lender_library_id, substr(at, 1, 10), count(*)
+    from request_events
+    where to_state = 'sent' and lender_library_id is not null
+    group by lender_library_id, substr(at, 1, 10)
+  `.execute(db);
+}
 
 /** The same database with the request feature's own tables in its type. */
 export function withRequestTables(db: Kysely<Database>): Kysely<RequestsDatabase> {

@@ -17,11 +17,14 @@ import { lendingRoutes } from "./routes/lending.ts";
 import { requestRoutes } from "./routes/requests.ts";
 import { searchRoutes } from "./routes/search.ts";
 import type { LiveAvailability } from "./services/ranking/types.ts";
+import type { SearchCache } from "./services/search-cache.ts";
 import { SearchUnavailableError, type SearchBackend } from "./services/search-service.ts";
 
 export interface AppDeps {
   db: Kysely<Database>;
   search: SearchBackend;
+  /** Answers to identical searches, kept until the index changes (none when absent). */
+  searchCache?: SearchCache;
   /** Member code → display name, cached. */
   libraryNames(): Promise<Record<string, string>>;
   maxBodyBytes?: number;

@@ -88,7 +88,10 @@ async function main() {
   /** Answers by request kind and status, and a few error bodies: what the errors were. */
   const statuses: Record<string, number> = {};
   const samples: string[] = [];
-  const onAnswer = (request: KindedRequest, status: number, body: string) => {
+  const searchCache = { hit: 0, miss: 0 };
+  const onAnswer = (request: KindedRequest, status: number, body: string, headers: Record<string, unknown>) => {
+    if (headers["x-search-cache"] === "hit") searchCache.hit++;
+    else if (headers["x-search-cache"] === "miss") searchCache.miss++;
     const key = `${request.kind} ${status}`;
     statuses[key] = (statuses[key] ?? 0) + 1;
     if ((status === 0 || status >= 400) && samples.length < 5) samples.push(`${key}: ${body.slice(0, 200)}`);
@@ -105,9 +108,11 @@ async function main() {
     console.error("warm-up…");
     await run(100, 10);
     const rssBefore = rssMiB(child.pid!);
+    searchCache.hit = searchCache.miss = 0;
     console.error(`200 req/s for ${SECONDS} s…`);
     const main = await run(200, SECONDS);
     const rssAfter = rssMiB(child.pid!);
+    const searchCacheHitRatio = round(searchCache.hit / Math.max(1, searchCache.hit + searchCache.miss));
     console.error(`Meilisearch direct, searches only, 180 req/s for ${Math.min(SECONDS, 30)} s…`);
     const direct = await openLoop(pod.meiliUrl, meiliSearch, { rate: 180, seconds: Math.min(SECONDS, 30), connections: 100 });
     let maxSustainedRps = main.p99Ms <= 100 && main.errors === 0 ? 200 : 0;
@@ -128,6 +133,8 @@ async function main() {
         p50Ms: main.p50Ms,
         achievedRps: main.achievedRps,
         byKind: main.byKind,
+        searchCacheSeconds: Number(process.env.SEARCH_CACHE_SECONDS ?? 30),
+        searchCacheHitRatio,
         meiliDirectSearchP50Ms: direct.p50Ms,
         meiliDirectSearchP99Ms: direct.p99Ms,
         rssBeforeMiB: round(rssBefore, 1),

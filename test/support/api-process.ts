@@ -8,19 +8,21 @@ import { createMeiliTransport } from "@interlend/core/meili";
 import { openDatabase } from "@interlend/db";
 import { cachedLibraryNames } from "@interlend/search-api/library-names";
 import { startApiServer } from "@interlend/search-api/server";
-import { createMeiliSearchBackend } from "@interlend/search-api/services/meili-search-backend";
+import { createMeiliSearchBackend, unionSearchCache } from "@interlend/search-api/services/meili-search-backend";
 import type { SearchBackend } from "@interlend/search-api/services/search-service";
 
 const config = loadConfig(process.env);
 const database = openDatabase({ databaseUrl: config.DATABASE_URL, sqlitePath: config.sqlitePath, pgSchema: config.PG_SCHEMA });
-const search: SearchBackend = config.MEILI_URL
-  ? createMeiliSearchBackend(createMeiliTransport({ url: config.MEILI_URL, apiKey: config.MEILI_MASTER_KEY }), config.MEILI_INDEX)
+const transport = config.MEILI_URL ? createMeiliTransport({ url: config.MEILI_URL, apiKey: config.MEILI_MASTER_KEY }) : undefined;
+const search: SearchBackend = transport
+  ? createMeiliSearchBackend(transport, config.MEILI_INDEX)
   : { search: async () => ({ hits: [] }), healthy: async () => true };
 const placingLimit = Number(process.env.PLACING_LIMIT ?? 0);
 const api = await startApiServer(
   {
     db: database.db,
     search,
+    searchCache: transport && unionSearchCache(transport, config.SEARCH_CACHE_SECONDS),
     libraryNames: cachedLibraryNames(database.db),
     // Bench and test patrons place far more than a real patron would.
     ...(placingLimit > 0 && { placingRateLimit: { limit: placingLimit, windowMs: 60_000 } }),

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
+import { recountLenderDailySends } from "../requests.ts";
 
 /**
  * Requests sent to each lender per UTC day, bumped with each "sent" event. The ranking's last
@@ -15,13 +16,7 @@ export function lenderDailySendsMigration() {
         .addColumn("sent", "integer", (c) => c.notNull())
         .addPrimaryKeyConstraint("lender_daily_sends_pk", ["lender_library_id", "day"])
         .execute();
-      await sql`
-        insert into lender_daily_sends (lender_library_id, day, sent)
-        select lender_library_id, substr(at, 1, 10), count(*)
-        from request_events
-        where to_state = 'sent' and lender_library_id is not null
-        group by lender_library_id, substr(at, 1, 10)
-      `.execute(db);
+      await recountLenderDailySends(db);
     },
     async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.dropTable("lender_daily_sends").ifExists().execute();

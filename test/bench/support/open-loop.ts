@@ -23,7 +23,7 @@ export interface OpenLoopOptions {
   connections: number;
   /** An answer slower than this is an error (default 10 s). */
   timeoutMs?: number;
-  onAnswer?: (request: KindedRequest, status: number, body: string) => void;
+  onAnswer?: (request: KindedRequest, status: number, body: string, headers: http.IncomingHttpHeaders) => void;
 }
 
 export interface LatencyFigures {
@@ -63,14 +63,14 @@ export async function openLoop(baseUrl: string, next: () => KindedRequest, optio
 
   const send = (request: KindedRequest, dueAt: number) =>
     new Promise<void>((resolve) => {
-      const finish = (status: number, body: string) => {
+      const finish = (status: number, body: string, headers: http.IncomingHttpHeaders = {}) => {
         const latency = performance.now() - dueAt;
         if (status === 0 || status >= 400) errors++;
         all.push(latency);
         const ofKind = byKind.get(request.kind) ?? [];
         ofKind.push(latency);
         byKind.set(request.kind, ofKind);
-        options.onAnswer?.(request, status, body);
+        options.onAnswer?.(request, status, body, headers);
         answered++;
         resolve();
       };
@@ -87,7 +87,7 @@ export async function openLoop(baseUrl: string, next: () => KindedRequest, optio
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("end", () => finish(res.statusCode ?? 0, Buffer.concat(chunks).toString("utf8")));
+          res.on("end", () => finish(res.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"), res.headers));
         },
       );
       req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));

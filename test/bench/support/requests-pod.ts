@@ -17,6 +17,7 @@ import {
   ensureLibrary,
   migrateToLatest,
   openDatabase,
+  recountLenderDailySends,
   updatePodSettings,
   type Database,
   type DatabaseHandle,
@@ -148,6 +149,17 @@ async function buildSqlitePod(db: Kysely<Database>, spec: RequestsPodSpec, log: 
 }
 
 /**
+ * A working pod always has requests in flight, and the planner must see them: the newest 2% of the
+ * history are still open (one in four with its lender, the rest on loan). Idempotent.
+ */
+async function keepNewestHistoryOpen(db: Kysely<Database>, baseline: number): Promise<void> {
+  const from = baseline - Math.max(4, Math.round(baseline * 0.02));
+  const newest = db.updateTable("requests").where("id", ">", from).where("id", "<=", baseline).where("state", "in", ["completed", "not_supplied"]);
+  await newest.set({ state: "sent" }).where(sql<boolean>`id % 4 = 0`).execute();
+  await newest.set({ state: "received", due_date: "2099-12-31" }).execute();
+}
+
+/**
  * Back to the pod as built: requests placed by earlier runs (after the baseline), their events and
  * notices, and old sessions go; each patron gets a fresh session. Then planner statistics, as a
  * nightly ANALYZE would have left them.
@@ -158,6 +170,8 @@ async function resetPod(db: Kysely<Database>, baseline: number): Promise<BenchPa
     await trx.deleteFrom("request_events").where("request_id", ">", baseline).execute();
     await trx.deleteFrom("requests").where("id", ">", baseline).execute();
     await trx.deleteFrom("sessions").execute();
+    await recountLenderDailySends(trx);
+    await keepNewestHistoryOpen(trx, baseline);
   });
   const rows = await db.selectFrom("patrons").select(["id", "library_id"]).orderBy("id").execute();
   const patrons: BenchPatron[] = [];
