@@ -24,15 +24,12 @@ export interface SearchCache {
   readonly generation: number;
   /** Keeps an answer computed while `generation` was current (dropped if the index changed since). */
   set(key: string, answer: string, generation: number): void;
-  /** Answers served from the cache and asked of the index since start. */
-  readonly stats: { hits: number; misses: number };
 }
 
 export function createSearchCache(options: SearchCacheOptions): SearchCache {
   const recheckMs = options.recheckMs ?? 250;
   const maxEntries = options.maxEntries ?? 1_000;
   const entries = new Map<string, { at: number; answer: string }>();
-  const stats = { hits: 0, misses: 0 };
   let version: unknown;
   let checkedAt = 0;
   let checking: Promise<void> | undefined;
@@ -55,20 +52,15 @@ export function createSearchCache(options: SearchCacheOptions): SearchCache {
   };
 
   return {
-    stats,
     get generation() {
       return generation;
     },
     async get(key) {
       if (Date.now() - checkedAt >= recheckMs) await (checking ??= checkVersion().finally(() => (checking = undefined)));
       const entry = entries.get(key);
-      if (!entry || Date.now() - entry.at >= options.ttlMs) {
-        stats.misses++;
-        return undefined;
-      }
+      if (!entry || Date.now() - entry.at >= options.ttlMs) return undefined;
       entries.delete(key);
       entries.set(key, entry);
-      stats.hits++;
       return entry.answer;
     },
     set(key, answer, answeredIn) {
