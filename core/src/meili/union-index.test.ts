@@ -69,7 +69,15 @@ describe("ensureUnionIndex", () => {
     const first = await ensureUnionIndex(transport, uid);
     expect(first.created).toBe(true);
     expect(first.updatedSettings.sort()).toEqual(
-      ["searchableAttributes", "filterableAttributes", "sortableAttributes", "typoTolerance", "faceting", "pagination"].sort(),
+      [
+        "searchableAttributes",
+        "filterableAttributes",
+        "sortableAttributes",
+        "typoTolerance",
+        "faceting",
+        "facetSearch",
+        "pagination",
+      ].sort(),
     );
     const settings = await transport.request<Record<string, unknown>>("GET", `/indexes/${uid}/settings`);
     expect(settings.searchableAttributes).toEqual(UNION_INDEX_SETTINGS.searchableAttributes);

@@ -31,27 +31,40 @@ export interface UnionDocument {
   available: boolean;
 }
 
+/** Filter by equality only; no facet search (it costs indexing time and nothing asks for it). */
+const EQUALITY_ONLY = { facetSearch: false, filter: { equality: true, comparison: false } } as const;
+
 export const UNION_INDEX_SETTINGS = {
   searchableAttributes: ["title", "subtitle", "authors", "subjects", "series", "publisher", "isbn", "issn"],
-  filterableAttributes: ["format", "language", "year", "libraries", "availableAt", "available", "isbn", "issn"],
+  // Granular: only `year` needs ranges; every other filter is an equality (less to build per document).
+  filterableAttributes: [
+    { attributePatterns: ["year"], features: { facetSearch: false, filter: { equality: true, comparison: true } } },
+    { attributePatterns: ["format", "language", "libraries", "availableAt", "available", "isbn", "issn"], features: EQUALITY_ONLY },
+  ],
   sortableAttributes: ["year", "titleSort"],
   displayedAttributes: ["*"],
   typoTolerance: { disableOnAttributes: ["isbn", "issn"] },
   faceting: { maxValuesPerFacet: 200 },
+  facetSearch: false,
+  // "byAttribute" would index faster, but a quoted phrase would then match its words anywhere in
+  // one field, in any order.
+  proximityPrecision: "byWord",
   pagination: { maxTotalHits: 10_000 },
 } as const;
 
 export type UnionIndexSettings = typeof UNION_INDEX_SETTINGS;
 
 /** Settings whose order carries no meaning (Meilisearch sends them back sorted). */
-const UNORDERED = new Set(["filterableAttributes", "sortableAttributes", "disableOnAttributes", "displayedAttributes"]);
+const UNORDERED = new Set(["sortableAttributes", "disableOnAttributes", "displayedAttributes", "attributePatterns"]);
+
+const sortKey = (value: unknown) => JSON.stringify(value);
 
 function sameValue(wanted: unknown, current: unknown, key: string): boolean {
   if (Array.isArray(wanted)) {
     if (!Array.isArray(current) || current.length !== wanted.length) return false;
-    const a = UNORDERED.has(key) ? [...wanted].map(String).sort() : wanted.map(String);
-    const b = UNORDERED.has(key) ? [...current].map(String).sort() : current.map(String);
-    return a.every((value, i) => value === b[i]);
+    const a = UNORDERED.has(key) ? [...wanted].sort((x, y) => sortKey(x).localeCompare(sortKey(y))) : wanted;
+    const b = UNORDERED.has(key) ? [...current].sort((x, y) => sortKey(x).localeCompare(sortKey(y))) : current;
+    return a.every((value, i) => sameValue(value, b[i], key));
   }
   if (typeof wanted === "object" && wanted !== null) {
     if (typeof current !== "object" || current === null) return false;

@@ -53,6 +53,7 @@ beforeAll(async () => {
     doc("1", "Notes on the Analytical Engine", { isbn: ["9780000000001"] }),
     doc("2", "Sketch of the Analytical Engine", { format: "ebook", available: false, availableAt: [] }),
     doc("3", "Unrelated gardening book", { authors: ["Someone Else"], language: "fre" }),
+    doc("4", "Engine of the analytical kind", { authors: ["Someone Else"] }),
   ]);
   await writer.flush();
 });
@@ -69,15 +70,21 @@ describe("createMeiliSearchBackend", () => {
     expect(await backend.healthy()).toBe(true);
 
     const all = await searchUnionIndex(backend, searchQuerySchema.parse({ q: "analytical engine" }));
-    expect(all.total).toBe(2);
-    expect(all.facets.format).toEqual({ book: 1, ebook: 1 });
+    expect(all.total).toBe(3);
+    expect(all.facets.format).toEqual({ book: 2, ebook: 1 });
     expect(all.hits[0]?.highlight).toMatchObject({ title: expect.stringContaining("<mark>") });
 
-    const onShelf = await searchUnionIndex(backend, searchQuerySchema.parse({ q: "engine", available: "true" }));
-    expect(onShelf.hits.map((h) => h.id)).toEqual(["1"]);
+    const onShelf = await searchUnionIndex(backend, searchQuerySchema.parse({ q: "engine", available: "true", format: "book", language: "eng", yearFrom: "1800", yearTo: "1900" }));
+    expect(onShelf.hits.map((h) => h.id).sort()).toEqual(["1", "4"]);
 
     const byIsbn = await searchUnionIndex(backend, searchQuerySchema.parse({ q: "978-0-00-000000-1" }));
     expect(byIsbn.hits.map((h) => h.id)).toEqual(["1"]);
+  });
+
+  it("finds a quoted phrase only where its words stand together, in order", async () => {
+    const backend = createMeiliSearchBackend(transport, uid);
+    const phrase = await searchUnionIndex(backend, searchQuerySchema.parse({ q: '"analytical engine"' }));
+    expect(phrase.hits.map((h) => h.id).sort()).toEqual(["1", "2"]);
   });
 
   it("passes a bad request through, but reports a missing index as unavailable", async () => {

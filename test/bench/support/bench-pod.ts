@@ -30,9 +30,11 @@ export async function openBenchPod(records: number, log: (line: string) => void)
   const transport = createMeiliTransport({ url: meili.url, apiKey: meili.masterKey });
   const database = openDatabase({ sqlitePath });
   await migrateToLatest(database);
+  // A pod built before a settings change is brought in line first (Meilisearch re-indexes it).
+  const { updatedSettings } = await ensureUnionIndex(transport, BENCH_INDEX, { timeoutMs: 30 * 60_000 });
+  if (updatedSettings.length > 0) log(`bench index settings updated: ${updatedSettings.join(", ")}`);
   if (!existsSync(readyMarker)) {
     log(`Building a ${records}-record bench pod in ${dir} (once)…`);
-    await ensureUnionIndex(transport, BENCH_INDEX);
     const index = createMeiliUnionIndexWriter(transport, BENCH_INDEX);
     await harvestDemoConsortium({ db: database.db, index, dataDir: dir, records, log, showProgress: true });
     await index.flush();
