@@ -187,6 +187,15 @@ describe.skipIf(!haveChromium)("portal in a browser", { timeout: 90_000 }, () =>
     await signOut();
   });
 
+  it("says so when no title has every word of the search, and shows those with most of them", async () => {
+    await page.goto(url(`/?q=${encodeURIComponent(`${targetWord} qzxjvwk`)}`));
+    await visible(page.locator("ol.hits > li").first());
+    expect(await page.locator(".some-words").textContent()).toContain("No title has all of these words");
+    await page.goto(url(`/?q=${encodeURIComponent(targetWord)}`));
+    await visible(page.locator("ol.hits > li").first());
+    expect(await page.locator(".some-words").count()).toBe(0);
+  });
+
   it("fits the search page in 360 px", async () => {
     await page.setViewportSize({ width: 360, height: 780 });
     try {

@@ -45,6 +45,8 @@ export interface SearchResponse {
   limit: number;
   totalPages: number;
   facets: SearchFacets;
+  /** False when no title has every word and the hits have most of them. */
+  allWordsMatched: boolean;
   /** Member code → display name. */
   libraries: Record<string, string>;
 }

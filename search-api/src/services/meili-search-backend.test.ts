@@ -87,6 +87,21 @@ describe("createMeiliSearchBackend", () => {
     expect(phrase.hits.map((h) => h.id).sort()).toEqual(["1", "2"]);
   });
 
+  it("matches every word, and falls back to most of them (saying so) when no title has them all", async () => {
+    const backend = createMeiliSearchBackend(transport, uid);
+    const every = await searchUnionIndex(backend, searchQuerySchema.parse({ q: "sketch engine" }));
+    expect(every.hits.map((h) => h.id)).toEqual(["2"]);
+    expect(every.allWordsMatched).toBe(true);
+
+    const most = await searchUnionIndex(backend, searchQuerySchema.parse({ q: "gardening engine" }));
+    expect(most.allWordsMatched).toBe(false);
+    expect(most.hits.map((h) => h.id)).toEqual(["3"]);
+    expect(most.facets.language).toEqual({ fre: 1 });
+
+    const nothing = await searchUnionIndex(backend, searchQuerySchema.parse({ q: "zzyzx qwxvt" }));
+    expect(nothing).toMatchObject({ total: 0, allWordsMatched: true });
+  });
+
   it("passes a bad request through, but reports a missing index as unavailable", async () => {
     const backend = createMeiliSearchBackend(transport, uid);
     await expect(backend.search({ q: "", filter: "nope = 1" })).rejects.toBeInstanceOf(MeiliApiError);

@@ -79,6 +79,8 @@ export function buildMeiliSearch(query: SearchQuery): Record<string, unknown> {
     query.sort === "newest" ? ["year:desc"] : query.sort === "oldest" ? ["year:asc"] : query.sort === "title" ? ["titleSort:asc"] : undefined;
   return {
     q,
+    // Every word, as catalogues do; searchUnionIndex falls back to "most of the words" when none has all.
+    matchingStrategy: "all",
     filter: filters,
     facets: [...FACET_ATTRIBUTES],
     page: query.page,

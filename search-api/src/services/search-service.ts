@@ -23,6 +23,8 @@ export interface SearchResponse {
   limit: number;
   totalPages: number;
   facets: Record<string, Record<string, number>>;
+  /** False when no title has every word of the query and the hits are titles with most of them. */
+  allWordsMatched: boolean;
 }
 
 function highlightOf(formatted: Record<string, unknown> | undefined) {
@@ -34,8 +36,21 @@ function highlightOf(formatted: Record<string, unknown> | undefined) {
   return { title, authors };
 }
 
+const hasSeveralWords = (q: unknown) => typeof q === "string" && q.trim().split(/\s+/).length > 1;
+
+/**
+ * Searches for titles with every word of the query; when there is none, for titles with most of
+ * them (Meilisearch drops words from the end), and says so. Matching every word first is what
+ * patrons expect of a catalogue, and it keeps the candidates (and the facet counts over them) small.
+ */
 export async function searchUnionIndex(backend: SearchBackend, query: SearchQuery): Promise<SearchResponse> {
-  const result = await backend.search(buildMeiliSearch(query));
+  const body = buildMeiliSearch(query);
+  let result = await backend.search(body);
+  let allWordsMatched = true;
+  if ((result.totalHits ?? 0) === 0 && hasSeveralWords(body.q)) {
+    result = await backend.search({ ...body, matchingStrategy: "last" });
+    allWordsMatched = result.totalHits === 0;
+  }
   const facets = result.facetDistribution ?? {};
   return {
     hits: result.hits.map(({ _formatted, ...hit }) => ({ ...hit, highlight: highlightOf(_formatted) })),
@@ -49,6 +64,7 @@ export async function searchUnionIndex(backend: SearchBackend, query: SearchQuer
       library: facets.libraries ?? {},
       available: facets.available ?? {},
     },
+    allWordsMatched,
   };
 }
 

@@ -58,6 +58,7 @@ export const en = {
   "search.countFor": { one: "{count} result for “{q}”", other: "{count} results for “{q}”" },
   "search.browseCount": { one: "{count} title in the catalogue", other: "{count} titles in the catalogue" },
   "search.resultsLabel": "Search results",
+  "search.someWords": "No title has all of these words; these have most of them.",
   "search.skipToFilters": "Skip to filters",
   "search.pageOf": "Page {page} of {pages}",
 

@@ -15,6 +15,7 @@ const response: SearchResponse = {
     library: { NORTH: 500 },
     available: { true: 700, false: 534 },
   },
+  allWordsMatched: true,
   libraries: { NORTH: "Northfield Public Library" },
 };
 

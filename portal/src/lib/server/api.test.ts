@@ -62,6 +62,9 @@ describe("search-api client", () => {
     });
     expect(result.facets.format).toEqual({});
     expect(result.totalPages).toBe(1);
+    expect(result.allWordsMatched).toBe(true);
+    const someWords = (async () => json(200, { hits: [], total: 0, facets: {}, allWordsMatched: false })) as unknown as typeof fetch;
+    expect((await searchCatalogue(someWords, params)).allWordsMatched).toBe(false);
   });
 
   it("turns problem+json into ApiProblemError", async () => {

@@ -122,6 +122,7 @@ export function normaliseSearchResponse(
       library: facetCounts(facets.library ?? facets.libraries),
       available: facetCounts(facets.available),
     },
+    allWordsMatched: v.allWordsMatched !== false,
     libraries: stringMap(v.libraries),
   };
 }
