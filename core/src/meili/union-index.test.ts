@@ -127,8 +127,12 @@ describe("createMeiliUnionIndexWriter", () => {
     const typoIsbn = await search(uid, { q: "9780000000043x", attributesToSearchOn: ["isbn"] });
     expect(typoIsbn.hits.length).toBe(0);
 
-    const onShelf = await search(uid, { q: "", filter: 'availableAt = "ALB" AND available = true', limit: 1000 });
-    expect(onShelf.hits.length).toBe(documents.filter((d) => d.availableAt.includes("ALB")).length);
+    const onShelf = await search(uid, { q: "", filter: 'libraries = "ALB" AND available = true', limit: 1000 });
+    expect(onShelf.hits.length).toBe(documents.filter((d) => d.libraries.includes("ALB") && d.available).length);
+    expect(onShelf.hits.length).toBeGreaterThan(0);
+    // Attributes nobody filters on are not built for filtering.
+    const notFilterable = await transport.request("POST", `/indexes/${uid}/search`, { q: "", filter: 'availableAt = "ALB"' }).catch((e: unknown) => e);
+    expect(notFilterable).toMatchObject({ code: "invalid_search_filter" });
   });
 
   it("replaces whole documents and removes them", async () => {

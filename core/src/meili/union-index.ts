@@ -36,10 +36,10 @@ const EQUALITY_ONLY = { facetSearch: false, filter: { equality: true, comparison
 
 export const UNION_INDEX_SETTINGS = {
   searchableAttributes: ["title", "subtitle", "authors", "subjects", "series", "publisher", "isbn", "issn"],
-  // Granular: only `year` needs ranges; every other filter is an equality (less to build per document).
+  // Only what the search API filters or counts on (each costs indexing time); only `year` needs ranges.
   filterableAttributes: [
     { attributePatterns: ["year"], features: { facetSearch: false, filter: { equality: true, comparison: true } } },
-    { attributePatterns: ["format", "language", "libraries", "availableAt", "available", "isbn", "issn"], features: EQUALITY_ONLY },
+    { attributePatterns: ["format", "language", "libraries", "available", "isbn"], features: EQUALITY_ONLY },
   ],
   sortableAttributes: ["year", "titleSort"],
   displayedAttributes: ["*"],
