@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool, type PostgresPoolClient } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.ts";
 
@@ -34,10 +34,60 @@ function openPostgres(options: DatabaseOptions & { databaseUrl: string }): Datab
     options: options.pgSchema ? `-c search_path=${options.pgSchema}` : undefined,
     connectionTimeoutMillis: 5_000,
   });
-  // An idle client losing its connection (server restart) must not crash the process.
+  // A client losing its connection (server restart) must not crash the process: idle ones report
+  // to the pool; one checked out between two statements of a transaction emits on itself, and its
+  // next statement fails (a clean 503) instead.
   pool.on("error", () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pool.on("connect", (client) => client.on("error", () => undefined));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingStatements(pool) }) });
   return { db, dialect: "postgres", schema: options.pgSchema ?? "public", close: () => db.destroy() };
+}
+
+/** Statements worth keeping prepared: the queries themselves, not transaction control or DDL. */
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+/**
+ * `select *`, `t.*`, `returning *`: a prepared statement's result columns are fixed when it is
+ * prepared, so once a migration adds a column it would fail ("cached plan must not change result
+ * type") on every connection that prepared it. These stay unnamed.
+ */
+const ALL_COLUMNS = /(?:^|[\s,.])\*(?:[\s,)]|$)/;
+/** Longer texts (bulk inserts) are sent unnamed: running them costs far more than parsing, and each would hold a big statement. */
+const MAX_PREPARED_LENGTH = 4_000;
+
+/**
+ * The pool as Kysely sees it, with its queries sent as named (prepared) statements: PostgreSQL then
+ * parses and analyses each distinct text once per connection instead of on every call, which is
+ * most of its work for the small queries the routes make (it still chooses a plan per call until a
+ * generic one proves no worse). Only the first `limit` distinct texts get names, so a process
+ * sending ever new texts (IN lists of every length) cannot make connections hold statements
+ * without bound.
+ */
+function namingStatements(pool: pg.Pool, limit = 500): PostgresPool {
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (name === undefined && names.size < limit && text.length <= MAX_PREPARED_LENGTH && PREPARABLE.test(text) && !ALL_COLUMNS.test(text)) {
+      names.set(text, (name = `interlend_${names.size + 1}`));
+    }
+    return name;
+  };
+  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    const query = (textOrCursor: string | pg.Submittable, values?: readonly unknown[]) => {
+      if (typeof textOrCursor !== "string") return client.query(textOrCursor); // a cursor: streamed as is
+      return client.query({ name: nameOf(textOrCursor), text: textOrCursor, values: values && [...values] });
+    };
+    return { query: query as unknown as PostgresPoolClient["query"], release: () => client.release() };
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let wrapped = clients.get(client);
+      if (!wrapped) clients.set(client, (wrapped = wrap(client)));
+      return wrapped;
+    },
+    end: () => pool.end(),
+  };
 }
 
 function openSqlite(file: string): DatabaseHandle {

@@ -142,6 +142,26 @@ export async function getPodSettings(db: Kysely<Database>): Promise<PodSettings>
   return settings as PodSettings;
 }
 
+/** Settings read per Kysely instance: what was read, and when. */
+const settingsCache = new WeakMap<object, { settings: PodSettings; readAt: number }>();
+/** Bumped by each update, so a read that started before it is not cached after it. */
+const settingsVersion = new WeakMap<object, number>();
+
+/**
+ * The pod's settings, read at most once per `maxAgeMs` per db instance: hot paths (placing) ask on
+ * every call and the settings rarely change. updatePodSettings on the same instance drops the
+ * cached copy at once; other processes see a change within `maxAgeMs`.
+ */
+export async function cachedPodSettings(db: Kysely<Database>, maxAgeMs = 5_000): Promise<PodSettings> {
+  const cached = settingsCache.get(db);
+  if (cached && Date.now() - cached.readAt < maxAgeMs) return cached.settings;
+  const readAt = Date.now();
+  const version = settingsVersion.get(db) ?? 0;
+  const settings = await getPodSettings(db);
+  if ((settingsVersion.get(db) ?? 0) === version) settingsCache.set(db, { settings, readAt });
+  return settings;
+}
+
 /**
  * Validates `patch` (any subset of the settings, nested objects merged key by key), writes the
  * keys it touches and returns the new settings. Throws SettingsError listing every bad field.
@@ -158,7 +178,7 @@ export async function updatePodSettings(db: Kysely<Database>, patch: unknown): P
       issues,
     );
   }
-  return db.transaction().execute(async (trx) => {
+  const updated = await db.transaction().execute(async (trx) => {
     const current = await getPodSettings(trx);
     const next = podSettingsSchema.parse(deepMerge(current, parsedPatch.data));
     for (const key of SETTING_KEYS) {
@@ -172,4 +192,7 @@ export async function updatePodSettings(db: Kysely<Database>, patch: unknown): P
     }
     return next;
   });
+  settingsCache.delete(db);
+  settingsVersion.set(db, (settingsVersion.get(db) ?? 0) + 1);
+  return updated;
 }

@@ -1,8 +1,10 @@
 /** Placing a request: idempotency and every eligibility rule, over real HTTP on both dialects. */
+import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { updatePatron, updatePodSettings } from "@interlend/db";
-import { placeRequest } from "@interlend/search-api/services/requests/index";
+import { placeRequest, presentRequest } from "@interlend/search-api/services/requests/index";
 import { HttpProblem } from "@interlend/search-api/http/problem";
+import { Notifier } from "@interlend/search-api/notifications/sender";
 import { DIALECTS, postgresAvailable } from "../support/databases.ts";
 import { newKey, place, startPod, type Pod, type ProblemBody, type RequestBody } from "./pod.ts";
 
@@ -59,6 +61,37 @@ describe.each(DIALECTS)("placing requests on %s", (dialect) => {
     expect(rows).toHaveLength(1);
     const events = await pod!.database.db.selectFrom("request_events").select("id").where("request_id", "=", rows[0]!.id).execute();
     expect(events).toHaveLength(2);
+  });
+
+  it("places in a handful of statements: two reads, then the locks, the checks and the writes", async (ctx) => {
+    if (!ready()) return ctx.skip();
+    // Results come back once per statement run (building one may transform several nodes).
+    const statements: unknown[] = [];
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        statements.push(args.queryId);
+        return args.result;
+      },
+    };
+    const db = pod!.database.db.withPlugin(counting);
+    const options = { notifier: new Notifier(db) };
+    const placeFor = (card: string, title: string) =>
+      placeRequest(db, { patronId: pod!.patronIds[card]!, recordId: pod!.records[title]!, serviceType: "loan", idempotencyKey: newKey() }, options);
+    await placeFor("E1", "t3"); // settings and lender figures cached for this instance from now on
+
+    statements.length = 0;
+    const { request } = await placeFor("E2", "t3");
+    // Reads before the transaction: patron (and key), holdings; in it: the locks, the checks, the
+    // writes: one statement on PostgreSQL, request, events, send counter and notices on SQLite.
+    expect(statements).toHaveLength(dialect === "postgres" ? 5 : 8);
+    statements.length = 0;
+    const view = await presentRequest(db, request, { kind: "patron", id: request.patron_id, libraryId: request.borrower_library_id, libraryCode: "BOR", name: "E2", via: "session" });
+    expect(statements).toHaveLength(0); // placing knew all of it
+    expect(view.events.map((e) => [e.from, e.to, e.lender])).toEqual([
+      [null, "submitted", null],
+      ["submitted", "sent", "LA"],
+    ]);
   });
 
   it("requires an Idempotency-Key and an existing record", async (ctx) => {

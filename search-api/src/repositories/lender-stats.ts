@@ -286,15 +286,3 @@ export async function getLenderStats(
 export function invalidateLenderStats(db: Kysely<Database>): void {
   caches.delete(db);
 }
-
-/** How many requests were sent to each of `lenderIds` on the UTC day `day` (YYYY-MM-DD): the ranking's tie-break. */
-export async function sentOnDay(db: Kysely<Database>, lenderIds: readonly number[], day: string): Promise<Map<number, number>> {
-  if (lenderIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("lender_daily_sends")
-    .select(["lender_library_id", "sent"])
-    .where("day", "=", day)
-    .where("lender_library_id", "in", [...lenderIds])
-    .execute();
-  return new Map(rows.map((r) => [r.lender_library_id, Number(r.sent)]));
-}

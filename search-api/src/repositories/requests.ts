@@ -1,5 +1,7 @@
-import { PostgresAdapter, sql, type Kysely } from "kysely";
-import type { Database, RequestEventRow, RequestRow } from "@interlend/db";
+import { PostgresAdapter, sql, type Compilable, type Kysely } from "kysely";
+import { withRequestTables, type Database, type PlacingLibrary, type RequestEventRow, type RequestRow } from "@interlend/db";
+import type { Notice } from "../notifications/outbox.ts";
+import { clusterTitleOf } from "./copies.ts";
 
 /** Kysely queries of the request feature; the rules live in services/requests. */
 
@@ -21,18 +23,26 @@ export function isPostgres(db: Db): boolean {
 
 /**
  * Serialises placing per patron (limits) and per title (promised copies) until the transaction
- * ends. PostgreSQL: a row lock (SELECT … FOR UPDATE). SQLite: a no-op write, which takes the
- * database's single write lock at once (what BEGIN IMMEDIATE does), so a transaction that read
- * first never fails to upgrade when another process wrote in between.
+ * ends. PostgreSQL: both rows locked by one SELECT … FOR UPDATE, one round trip (it takes the
+ * patron's row before the title's, the order placing has always locked them in).
+ * SQLite: a no-op write, which takes the database's single write lock at once (what BEGIN
+ * IMMEDIATE does), so a transaction that read first never fails to upgrade when another process
+ * wrote in between; that lock covers the title too.
  */
-export async function lockPatron(trx: Db, patronId: number): Promise<void> {
-  if (isPostgres(trx)) await trx.selectFrom("patrons").select("id").where("id", "=", patronId).forUpdate().execute();
-  else await trx.updateTable("patrons").set((eb) => ({ status: eb.ref("status") })).where("id", "=", patronId).execute();
-}
-
-export async function lockCluster(trx: Db, clusterId: number): Promise<void> {
-  if (isPostgres(trx)) await trx.selectFrom("clusters").select("id").where("id", "=", clusterId).forUpdate().execute();
-  else await trx.updateTable("clusters").set((eb) => ({ updated_at: eb.ref("updated_at") })).where("id", "=", clusterId).execute();
+export async function lockForPlacing(trx: Db, patronId: number, clusterId: number): Promise<void> {
+  if (!isPostgres(trx)) {
+    await trx.updateTable("patrons").set((eb) => ({ status: eb.ref("status") })).where("id", "=", patronId).execute();
+    return;
+  }
+  const locked = await trx
+    .selectFrom(["patrons as p", "clusters as c"])
+    .select("p.id")
+    .where("p.id", "=", patronId)
+    .where("c.id", "=", clusterId)
+    .forUpdate()
+    .execute();
+  // A title without a clusters row has nothing to lock; the patron still must be.
+  if (locked.length === 0) await trx.selectFrom("patrons").select("id").where("id", "=", patronId).forUpdate().execute();
 }
 
 /** A unique-constraint violation in either dialect. */
@@ -53,36 +63,7 @@ export async function findRequestByKey(db: Db, key: string): Promise<RequestRow 
 export async function clusterTitle(db: Db, clusterId: number, preferLibraryId?: number | null): Promise<string | undefined> {
   // No ORDER BY … LIMIT: it tempts PostgreSQL into walking the primary key instead of the cluster index.
   const rows = await db.selectFrom("bib_records").select(["id", "title", "library_id"]).where("cluster_id", "=", clusterId).execute();
-  if (rows.length === 0) return undefined;
-  rows.sort((a, b) => a.id - b.id);
-  return (rows.find((r) => r.library_id === preferLibraryId) ?? rows[0]!).title;
-}
-
-/** Lendable copies on the shelf per member for one title (a loan needs a returnable copy). */
-export async function shelfCopiesByLender(db: Db, clusterId: number, serviceType: "loan" | "copy"): Promise<Map<number, number>> {
-  let query = db
-    .selectFrom("items as i")
-    .innerJoin("bib_records as b", "b.id", "i.bib_id")
-    .select(["b.library_id", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("b.cluster_id", "=", clusterId)
-    .where("i.status", "=", "available")
-    .where("i.lendable", "=", 1);
-  if (serviceType === "loan") query = query.where("i.loan_type", "=", "returnable");
-  const rows = await query.groupBy("b.library_id").execute();
-  return new Map(rows.map((r) => [r.library_id, Number(r.n)]));
-}
-
-/** Requests for one title waiting at each lender (state sent): copies already promised. */
-export async function promisedByLender(db: Db, clusterId: number): Promise<Map<number, number>> {
-  const rows = await db
-    .selectFrom("requests")
-    .select(["lender_library_id", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("cluster_id", "=", clusterId)
-    .where("state", "=", "sent")
-    .where("lender_library_id", "is not", null)
-    .groupBy("lender_library_id")
-    .execute();
-  return new Map(rows.map((r) => [r.lender_library_id!, Number(r.n)]));
+  return clusterTitleOf(rows.map((r) => ({ bibId: r.id, libraryId: r.library_id, title: r.title })), preferLibraryId);
 }
 
 export interface NewRequest {
@@ -93,52 +74,157 @@ export interface NewRequest {
   serviceType: "loan" | "copy";
   state: string;
   rota: string;
+  /** Where the request starts out (placing sends it straight to its first lender). */
+  lenderLibraryId?: number | null;
+  rotaPosition?: number;
   idempotencyKey: string;
   at: string;
 }
 
+function requestValues(request: NewRequest) {
+  return {
+    patron_id: request.patronId,
+    borrower_library_id: request.borrowerLibraryId,
+    cluster_id: request.clusterId,
+    pickup_location: request.pickupLocation,
+    service_type: request.serviceType,
+    state: request.state,
+    rota: request.rota,
+    rota_position: request.rotaPosition ?? 0,
+    lender_library_id: request.lenderLibraryId ?? null,
+    idempotency_key: request.idempotencyKey,
+    due_date: null,
+    created_at: request.at,
+    updated_at: request.at,
+  };
+}
+
 export async function insertRequest(trx: Db, request: NewRequest): Promise<RequestRow> {
-  return trx
-    .insertInto("requests")
-    .values({
-      patron_id: request.patronId,
-      borrower_library_id: request.borrowerLibraryId,
-      cluster_id: request.clusterId,
-      pickup_location: request.pickupLocation,
-      service_type: request.serviceType,
-      state: request.state,
-      rota: request.rota,
-      rota_position: 0,
-      lender_library_id: null,
-      idempotency_key: request.idempotencyKey,
-      due_date: null,
-      created_at: request.at,
-      updated_at: request.at,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return trx.insertInto("requests").values(requestValues(request)).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The row `request` becomes once inserted with id `id`. */
+function requestRow(id: number, request: NewRequest): RequestRow {
+  return { id, ...requestValues(request) };
+}
+
+/**
+ * Inserts a new request and what its first transitions leave behind (`recordsFor` words them from
+ * the row). With an id reserved beforehand (PostgreSQL: placingCheck takes one from the sequence)
+ * all of it is one statement; without, the request goes first, for its id.
+ */
+export async function insertRequestWith(
+  trx: Db,
+  request: NewRequest,
+  reservedId: number | null,
+  recordsFor: (row: RequestRow) => Promise<TransitionRecords>,
+): Promise<RequestRow> {
+  if (reservedId === null) {
+    const row = await insertRequest(trx, request);
+    await insertRecords(trx, await recordsFor(row));
+    return row;
+  }
+  // Every column is given, so the row is known without reading it back.
+  const row = requestRow(reservedId, request);
+  const records = await recordsFor(row);
+  await runWrites(trx, [trx.insertInto("requests").values(row), ...recordWrites(trx, records)]);
+  return row;
 }
 
 export async function insertEvent(trx: Db, event: NewEvent): Promise<void> {
-  await trx
-    .insertInto("request_events")
-    .values({
-      request_id: event.requestId,
-      at: event.at,
-      actor: event.actor,
-      from_state: event.from,
-      to_state: event.to,
-      lender_library_id: event.lenderLibraryId,
-      reason: event.reason ?? null,
-    })
-    .execute();
-  if (event.to === "sent" && event.lenderLibraryId != null) {
-    await trx
-      .insertInto("lender_daily_sends")
-      .values({ lender_library_id: event.lenderLibraryId, day: event.at.slice(0, 10), sent: 1 })
-      .onConflict((oc) => oc.columns(["lender_library_id", "day"]).doUpdateSet((eb) => ({ sent: eb("lender_daily_sends.sent", "+", 1) })))
-      .execute();
+  await insertRecords(trx, { events: [event], notices: [], at: event.at });
+}
+
+/** What a transition leaves behind: its events, and the notices about it. */
+export interface TransitionRecords {
+  events: readonly NewEvent[];
+  notices: readonly Notice[];
+  /** When the notices were queued. */
+  at: string;
+}
+
+/**
+ * Writes a transition's events, bumps the per-lender daily send counter for each "sent" event and
+ * queues its notices: one statement on PostgreSQL (data-modifying CTEs, so one round trip), one
+ * per table on SQLite (no round trips there, and it allows only SELECT in a CTE).
+ */
+export async function insertRecords(trx: Db, records: TransitionRecords): Promise<void> {
+  await runWrites(trx, recordWrites(trx, records));
+}
+
+function recordWrites(trx: Db, records: TransitionRecords): Compilable[] {
+  const writes: Compilable[] = [];
+  if (records.events.length > 0) writes.push(trx.insertInto("request_events").values(records.events.map(eventRow)));
+  const sends = dailySendRows(records.events);
+  if (sends.length > 0) {
+    writes.push(
+      trx
+        .insertInto("lender_daily_sends")
+        .values(sends)
+        .onConflict((oc) => oc.columns(["lender_library_id", "day"]).doUpdateSet((eb) => ({ sent: eb("lender_daily_sends.sent", "+", eb.ref("excluded.sent")) }))),
+    );
   }
+  if (records.notices.length > 0) {
+    writes.push(withRequestTables(trx).insertInto("notification_outbox").values(records.notices.map((n) => noticeRow(n, records.at))));
+  }
+  return writes;
+}
+
+/**
+ * Runs the writes in order. On PostgreSQL several go as one statement, all but the last as
+ * data-modifying CTEs (foreign keys are checked at its end, so a row may name one inserted beside
+ * it).
+ */
+async function runWrites(trx: Db, writes: readonly Compilable[]): Promise<void> {
+  if (writes.length <= 1 || !isPostgres(trx)) {
+    for (const write of writes) await trx.executeQuery(write.compile());
+    return;
+  }
+  const ctes = writes.slice(0, -1).map((write, i) => sql`${sql.id(`w${i}`)} as (${write})`);
+  await sql`with ${sql.join(ctes)} ${writes.at(-1)!}`.execute(trx);
+}
+
+function eventRow(event: NewEvent) {
+  return {
+    request_id: event.requestId,
+    at: event.at,
+    actor: event.actor,
+    from_state: event.from,
+    to_state: event.to,
+    lender_library_id: event.lenderLibraryId,
+    reason: event.reason ?? null,
+  };
+}
+
+/** One counter row per lender and UTC day, with how many of `events` sent a request there. */
+function dailySendRows(events: readonly NewEvent[]): Array<{ lender_library_id: number; day: string; sent: number }> {
+  const counts = new Map<string, { lender_library_id: number; day: string; sent: number }>();
+  for (const event of events) {
+    if (event.to !== "sent" || event.lenderLibraryId == null) continue;
+    const day = event.at.slice(0, 10);
+    const key = `${event.lenderLibraryId}:${day}`;
+    const row = counts.get(key) ?? { lender_library_id: event.lenderLibraryId, day, sent: 0 };
+    row.sent++;
+    counts.set(key, row);
+  }
+  return [...counts.values()];
+}
+
+function noticeRow(notice: Notice, at: string) {
+  return {
+    kind: notice.kind,
+    request_id: notice.requestId,
+    recipient: notice.recipient,
+    audience: notice.audience,
+    subject: notice.subject,
+    body: notice.body,
+    status: "pending" as const,
+    attempts: 0,
+    last_error: null,
+    created_at: at,
+    claimed_at: null,
+    sent_at: null,
+  };
 }
 
 export interface StateChange {
@@ -192,9 +278,25 @@ export async function librariesById(db: Db, ids: Iterable<number | null>): Promi
     .select(["id", "code", "name", "timezone", "contact_email", "suspended_until"])
     .where("id", "in", wanted)
     .execute();
-  return new Map(
-    rows.map((r) => [r.id, { id: r.id, code: r.code, name: r.name, timezone: r.timezone, contactEmail: r.contact_email, suspendedUntil: r.suspended_until }]),
-  );
+  return new Map(rows.map((r) => [r.id, libraryRef(r)]));
+}
+
+export function libraryRef(row: PlacingLibrary): LibraryRef {
+  return { id: row.id, code: row.code, name: row.name, timezone: row.timezone, contactEmail: row.contact_email, suspendedUntil: row.suspended_until };
+}
+
+/**
+ * The patron placing a request, with their member's coordinates (null `borrower_id` when the member
+ * is gone) and the id of the request this idempotency key already placed, if any: one statement.
+ */
+export async function findPlacingPatron(db: Db, patronId: number, idempotencyKey: string) {
+  return db
+    .selectFrom("patrons as p")
+    .leftJoin("libraries as l", "l.id", "p.library_id")
+    .select(["p.id", "p.library_id", "p.name", "p.email", "p.status", "p.expires_at", "l.id as borrower_id", "l.latitude", "l.longitude"])
+    .select((eb) => eb.selectFrom("requests").select("id").where("idempotency_key", "=", idempotencyKey).as("key_request_id"))
+    .where("p.id", "=", patronId)
+    .executeTakeFirst();
 }
 
 export async function findPatron(db: Db, patronId: number) {

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { findLibraryById, getPodSettings, type Database, type PodSettings } from "@interlend/db";
-import { loadCandidates } from "../../repositories/copies.ts";
-import { getLenderStats, sentOnDay } from "../../repositories/lender-stats.ts";
+import { loadHoldings, type Holdings } from "../../repositories/copies.ts";
+import { getLenderStats } from "../../repositories/lender-stats.ts";
 import { LIVE_TIMEOUT_MS, lookUpLive, type LiveAnswer } from "./live-lookup.ts";
 import { rankCopies } from "./rank-copies.ts";
 import type { CandidateCopy, LiveAvailability, RankedCopies, ServiceType } from "./types.ts";
@@ -44,11 +44,17 @@ function withLiveStatus(copy: CandidateCopy, answer: LiveAnswer | undefined): Ca
   };
 }
 
+/** The borrowing member as the ranking needs it. */
+export interface Borrower {
+  id: number;
+  latitude: number | null;
+  longitude: number | null;
+}
+
 /**
  * Ranks the copies of union record `clusterId` for borrowing member `borrowerLibraryId`: reads the
- * candidates, the pod settings, the (cached) lender figures and today's sends, asks members' live
- * sources (in parallel, ≤ 2 s each, cached for liveLookupTtlSeconds) and hands everything to the
- * pure rankCopies. Undefined when the record does not exist; UnknownBorrowerError for a bad member.
+ * holdings (copies and today's sends) and the borrowing member, then ranks them (`rankHoldings`).
+ * Undefined when the record does not exist; UnknownBorrowerError for a bad member.
  *
  * Pass the Kysely instance, not a transaction: the lender-figure cache is kept per instance, and a
  * live lookup should never hold a transaction open. Freeze the returned `copies` as the rota.
@@ -60,31 +66,49 @@ export async function rankCopiesFor(
   options: RankCopiesOptions,
 ): Promise<RankedCopies | undefined> {
   const now = options.now ?? new Date();
-  const [settings, candidates, borrower] = await Promise.all([
+  const [settings, holdings, borrower] = await Promise.all([
     options.settings ?? getPodSettings(db),
-    loadCandidates(db, clusterId),
+    loadHoldings(db, clusterId, utcDay(now)),
     findLibraryById(db, borrowerLibraryId),
   ]);
   if (!borrower) throw new UnknownBorrowerError(borrowerLibraryId);
-  if (!candidates) return undefined;
+  if (!holdings) return undefined;
+  return rankHoldings(db, clusterId, holdings, borrower, { ...options, now, settings });
+}
 
+export function utcDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/**
+ * Ranks holdings already read (loadHoldings, with today's sends for `now`'s UTC day): asks members'
+ * live sources (in parallel, ≤ 2 s each, cached for liveLookupTtlSeconds), takes the (cached) lender
+ * figures and hands everything to the pure rankCopies. Same rules as rankCopiesFor for `db`.
+ */
+export async function rankHoldings(
+  db: Kysely<Database>,
+  clusterId: number,
+  holdings: Holdings,
+  borrower: Borrower,
+  options: RankCopiesOptions & { settings: PodSettings },
+): Promise<RankedCopies> {
+  const { settings } = options;
+  const now = options.now ?? new Date();
+  const candidates = holdings.copies;
   // Ask only members whose copies could matter: the borrower, and lenders not suspended.
-  const lenderIds = [
-    ...new Set(candidates.filter((c) => c.libraryId !== borrowerLibraryId).map((c) => c.libraryId)),
-  ];
   const askIds = [
     ...new Set(
       candidates
         .filter(
           (c) =>
             c.lendable &&
-            (c.libraryId === borrowerLibraryId ||
+            (c.libraryId === borrower.id ||
               !(c.suspendedUntil && Date.parse(c.suspendedUntil) > now.getTime())),
         )
         .map((c) => c.libraryId),
     ),
   ];
-  const [live, stats, sentToday] = await Promise.all([
+  const [live, stats] = await Promise.all([
     options.liveAvailability && askIds.length > 0
       ? lookUpLive(options.liveAvailability, askIds, clusterId, {
           ttlMs: settings.liveLookupTtlSeconds * 1000,
@@ -92,7 +116,6 @@ export async function rankCopiesFor(
         })
       : new Map<number, LiveAnswer>(),
     getLenderStats(db, { windowDays: settings.ranking.windowDays, now, maxAgeMs: options.statsMaxAgeMs }),
-    sentOnDay(db, lenderIds, now.toISOString().slice(0, 10)),
   ]);
 
   return rankCopies({
@@ -102,7 +125,7 @@ export async function rankCopiesFor(
     copies: candidates.map((copy) => withLiveStatus(copy, live.get(copy.libraryId))),
     lenders: stats.lenders,
     pod: stats.pod,
-    sentToday,
+    sentToday: holdings.sentToday,
     settings: settings.ranking,
   });
 }

@@ -1,11 +1,11 @@
 import type { Kysely } from "kysely";
 import type { Database, RequestRow } from "@interlend/db";
 import { problem } from "../../http/problem.ts";
-import { enqueueNotice } from "../../notifications/outbox.ts";
+import type { Notice } from "../../notifications/outbox.ts";
 import { noticesFor, type NoticeFacts, type NoticeTrigger } from "../../notifications/request-notices.ts";
-import { clusterTitle, findPatron, insertEvent, librariesById, updateRequestState, type LibraryRef } from "../../repositories/requests.ts";
+import { clusterTitle, findPatron, insertEvent, insertRecords, librariesById, updateRequestState, type LibraryRef, type StateChange } from "../../repositories/requests.ts";
 import { SYSTEM, type Actor } from "./access.ts";
-import { parseRota } from "./rota.ts";
+import { parseRota, type RotaEntry } from "./rota.ts";
 import { checkTransition, isRequestState, type RequestAction, type RequestState, type ServiceType } from "./transitions.ts";
 
 /**
@@ -35,16 +35,17 @@ export class NoticeQueue {
 
   /** Writes the queued notices in `trx`; returns how many were written. */
   async write(trx: Kysely<Database>, at: string): Promise<number> {
-    let written = 0;
-    for (const { trigger, request } of this.pending) {
-      const facts = await this.factsFor(trx, request);
-      for (const notice of noticesFor(trigger, facts)) {
-        await enqueueNotice(trx, notice, at);
-        written++;
-      }
-    }
+    const notices = await this.take(trx);
+    await insertRecords(trx, { events: [], notices, at });
+    return notices.length;
+  }
+
+  /** The queued notices, worded, and the queue emptied; reads (in `trx`) only facts not preloaded. */
+  async take(trx: Kysely<Database>): Promise<Notice[]> {
+    const notices: Notice[] = [];
+    for (const { trigger, request } of this.pending) notices.push(...noticesFor(trigger, await this.factsFor(trx, request)));
     this.pending.length = 0;
-    return written;
+    return notices;
   }
 
   private async factsFor(trx: Kysely<Database>, request: RequestRow): Promise<NoticeFacts> {
@@ -155,6 +156,43 @@ function suspended(until: string | null, at: string): boolean {
   return !Number.isNaN(t) && t > Date.parse(at);
 }
 
+/** Where sending a request on leads: the state change, its event (less who and from where), and the notice. */
+export interface SendPlan {
+  change: StateChange & { state: "sent" | "not_supplied" };
+  event: { to: "sent" | "not_supplied"; lenderLibraryId: number | null; reason: string | null };
+  trigger: NoticeTrigger;
+}
+
+/**
+ * Sending on from rota position `start`: to the first lender that is still a member and not
+ * suspended at `at` (members removed or suspended since the rota was frozen are passed over), or
+ * not_supplied when none is left. `libraries` holds the rota's members as they are now.
+ */
+export function planSend(rota: readonly RotaEntry[], start: number, libraries: ReadonlyMap<number, LibraryRef>, at: string): SendPlan {
+  for (let position = start; position < rota.length; position++) {
+    const lender = libraries.get(rota[position]!.libraryId);
+    if (!lender || suspended(lender.suspendedUntil, at)) continue;
+    return {
+      change: { state: "sent", at, lenderLibraryId: lender.id, rotaPosition: position },
+      event: { to: "sent", lenderLibraryId: lender.id, reason: null },
+      trigger: "sent",
+    };
+  }
+  return { change: { state: "not_supplied", at }, event: { to: "not_supplied", lenderLibraryId: null, reason: "rota exhausted" }, trigger: "not_supplied" };
+}
+
+/** The request as a state change leaves it. */
+function changed(request: RequestRow, change: StateChange): RequestRow {
+  return {
+    ...request,
+    state: change.state,
+    updated_at: change.at,
+    ...(change.lenderLibraryId !== undefined && { lender_library_id: change.lenderLibraryId }),
+    ...(change.rotaPosition !== undefined && { rota_position: change.rotaPosition }),
+    ...(change.dueDate !== undefined && { due_date: change.dueDate }),
+  };
+}
+
 /**
  * submitted → sent to the first rota lender, or unfilled → sent to the next one; lenders removed or
  * suspended since the rota was frozen are passed over. No lender left → not_supplied.
@@ -166,20 +204,11 @@ async function sendToNextLender(trx: Kysely<Database>, request: RequestRow, acto
   // The borrower too: the notices of this transition name it (one query for both).
   const libraries = await librariesById(trx, [request.borrower_library_id, ...rota.slice(start).map((e) => e.libraryId)]);
   context.notices.preload({ libraries });
-  for (let position = start; position < rota.length; position++) {
-    const lender = libraries.get(rota[position]!.libraryId);
-    if (!lender || suspended(lender.suspendedUntil, context.at)) continue;
-    const moved = await updateRequestState(trx, request.id, state, { state: "sent", at: context.at, lenderLibraryId: lender.id, rotaPosition: position });
-    if (!moved) throw changedMeanwhile(request);
-    await insertEvent(trx, { requestId: request.id, at: context.at, actor: actor.label, from: state, to: "sent", lenderLibraryId: lender.id, reason: null });
-    const next: RequestRow = { ...request, state: "sent", updated_at: context.at, lender_library_id: lender.id, rota_position: position };
-    context.notices.add("sent", next);
-    return next;
-  }
-  const moved = await updateRequestState(trx, request.id, state, { state: "not_supplied", at: context.at });
+  const plan = planSend(rota, start, libraries, context.at);
+  const moved = await updateRequestState(trx, request.id, state, plan.change);
   if (!moved) throw changedMeanwhile(request);
-  await insertEvent(trx, { requestId: request.id, at: context.at, actor: actor.label, from: state, to: "not_supplied", lenderLibraryId: null, reason: "rota exhausted" });
-  const next: RequestRow = { ...request, state: "not_supplied", updated_at: context.at };
-  context.notices.add("not_supplied", next);
+  await insertEvent(trx, { requestId: request.id, at: context.at, actor: actor.label, from: state, ...plan.event });
+  const next = changed(request, plan.change);
+  context.notices.add(plan.trigger, next);
   return next;
 }

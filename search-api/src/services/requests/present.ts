@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
-import type { Database, RequestRow } from "@interlend/db";
+import type { Database, RequestEventRow, RequestRow } from "@interlend/db";
 import type { Principal } from "../../auth/principal.ts";
-import { librariesById, listEvents } from "../../repositories/requests.ts";
+import { librariesById, listEvents, type LibraryRef } from "../../repositories/requests.ts";
 import { rolesFor } from "./access.ts";
 import { parseRota } from "./rota.ts";
 import { allowedActions, ISO18626_STATUS, isRequestState, type ServiceType } from "./transitions.ts";
@@ -20,23 +20,33 @@ async function patronNames(db: Kysely<Database>, ids: number[]): Promise<Map<num
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
+/** What presenting requests reads besides the rows themselves. */
+export interface PresentationFacts {
+  /** Each request's events, oldest first. */
+  events: ReadonlyArray<Omit<RequestEventRow, "id">>;
+  titles: ReadonlyMap<number, string>;
+  /** Every member the requests and their events name. */
+  libraries: ReadonlyMap<number, LibraryRef>;
+  patronNames: ReadonlyMap<number, string>;
+}
+
 /**
- * Requests as the API shows them to `principal`: state (with its ISO 18626 name), the frozen rota
- * with each lender's reason, the events timeline, and the actions this caller may take now. The
- * patron's name is shown to the patron and the borrowing member's staff only, never to lenders.
+ * Facts of requests placing has just written: it knows everything presenting them would read, and
+ * the route presents the very row placing returned, so nothing is read again for it.
  */
-export async function presentRequests(db: Kysely<Database>, requests: RequestRow[], principal: Principal | undefined) {
+const justPlaced = new WeakMap<RequestRow, PresentationFacts>();
+
+export function rememberPlaced(request: RequestRow, facts: PresentationFacts): void {
+  justPlaced.set(request, facts);
+}
+
+async function readFacts(db: Kysely<Database>, requests: RequestRow[], showPatron: RequestRow[]): Promise<PresentationFacts> {
   const ids = requests.map((r) => r.id);
   const libraryIds = new Set<number | null>();
   for (const r of requests) {
     libraryIds.add(r.borrower_library_id);
     libraryIds.add(r.lender_library_id);
   }
-  const rolesById = new Map(requests.map((r) => [r.id, rolesFor(principal, r)]));
-  const showPatron = requests.filter((r) => {
-    const roles = rolesById.get(r.id)!;
-    return roles.has("patron") || roles.has("borrower");
-  });
   // One round of queries (in parallel on PostgreSQL); events naming a library the requests do not
   // (an earlier lender in the rota) cost a second one.
   const [events, titleMap, libraries, names] = await Promise.all([
@@ -47,11 +57,27 @@ export async function presentRequests(db: Kysely<Database>, requests: RequestRow
   ]);
   const missing = events.map((e) => e.lender_library_id).filter((id) => id !== null && !libraries.has(id));
   for (const [id, library] of await librariesById(db, missing)) libraries.set(id, library);
+  return { events, titles: titleMap, libraries, patronNames: names };
+}
+
+/**
+ * Requests as the API shows them to `principal`: state (with its ISO 18626 name), the frozen rota
+ * with each lender's reason, the events timeline, and the actions this caller may take now. The
+ * patron's name is shown to the patron and the borrowing member's staff only, never to lenders.
+ */
+export async function presentRequests(db: Kysely<Database>, requests: RequestRow[], principal: Principal | undefined) {
+  const rolesById = new Map(requests.map((r) => [r.id, rolesFor(principal, r)]));
+  const showPatron = requests.filter((r) => {
+    const roles = rolesById.get(r.id)!;
+    return roles.has("patron") || roles.has("borrower");
+  });
+  const placed = requests.length === 1 ? justPlaced.get(requests[0]!) : undefined;
+  const { events, titles: titleMap, libraries, patronNames: names } = placed ?? (await readFacts(db, requests, showPatron));
   const ref = (id: number | null) => {
     const library = id === null ? undefined : libraries.get(id);
     return library ? { code: library.code, name: library.name } : null;
   };
-  const eventsById = new Map<number, typeof events>();
+  const eventsById = new Map<number, Array<(typeof events)[number]>>();
   for (const e of events) {
     const list = eventsById.get(e.request_id) ?? [];
     list.push(e);
