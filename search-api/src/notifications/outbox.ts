@@ -16,25 +16,22 @@ export interface Notice {
 /** A sender that crashed mid-send leaves its claim; after this long another sender takes the row back. */
 const CLAIM_TIMEOUT_MS = 5 * 60_000;
 
-/** Writes a notice in the caller's transaction: it exists exactly when the change it reports does. */
-export async function enqueueNotice(trx: Kysely<Database>, notice: Notice, at: string): Promise<void> {
-  await withRequestTables(trx)
-    .insertInto("notification_outbox")
-    .values({
-      kind: notice.kind,
-      request_id: notice.requestId,
-      recipient: notice.recipient,
-      audience: notice.audience,
-      subject: notice.subject,
-      body: notice.body,
-      status: "pending",
-      attempts: 0,
-      last_error: null,
-      created_at: at,
-      claimed_at: null,
-      sent_at: null,
-    })
-    .execute();
+/** A notice as its pending outbox row: written in the caller's transaction, so it exists exactly when the change it reports does. */
+export function outboxRow(notice: Notice, at: string) {
+  return {
+    kind: notice.kind,
+    request_id: notice.requestId,
+    recipient: notice.recipient,
+    audience: notice.audience,
+    subject: notice.subject,
+    body: notice.body,
+    status: "pending" as const,
+    attempts: 0,
+    last_error: null,
+    created_at: at,
+    claimed_at: null,
+    sent_at: null,
+  };
 }
 
 export async function listNotifications(

@@ -1,6 +1,6 @@
 import { PostgresAdapter, sql, type Compilable, type Kysely } from "kysely";
 import { withRequestTables, type Database, type PlacingLibrary, type RequestEventRow, type RequestRow } from "@interlend/db";
-import type { Notice } from "../notifications/outbox.ts";
+import { outboxRow, type Notice } from "../notifications/outbox.ts";
 import { clusterTitleOf } from "./copies.ts";
 
 /** Kysely queries of the request feature; the rules live in services/requests. */
@@ -165,7 +165,7 @@ function recordWrites(trx: Db, records: TransitionRecords): Compilable[] {
     );
   }
   if (records.notices.length > 0) {
-    writes.push(withRequestTables(trx).insertInto("notification_outbox").values(records.notices.map((n) => noticeRow(n, records.at))));
+    writes.push(withRequestTables(trx).insertInto("notification_outbox").values(records.notices.map((n) => outboxRow(n, records.at))));
   }
   return writes;
 }
@@ -208,23 +208,6 @@ function dailySendRows(events: readonly NewEvent[]): Array<{ lender_library_id: 
     counts.set(key, row);
   }
   return [...counts.values()];
-}
-
-function noticeRow(notice: Notice, at: string) {
-  return {
-    kind: notice.kind,
-    request_id: notice.requestId,
-    recipient: notice.recipient,
-    audience: notice.audience,
-    subject: notice.subject,
-    body: notice.body,
-    status: "pending" as const,
-    attempts: 0,
-    last_error: null,
-    created_at: at,
-    claimed_at: null,
-    sent_at: null,
-  };
 }
 
 export interface StateChange {
