@@ -4,7 +4,7 @@ import type { Kysely } from "kysely";
 import { createSource, ensureLibrary, listLibraries, type Database } from "@interlend/db";
 import { harvestProgressBar } from "@interlend/harvester/cli/progress-bar";
 import type { UnionIndexWriter } from "@interlend/harvester/indexer/index-writer";
-import { runHarvest } from "@interlend/harvester/run/run-harvest";
+import { harvestSources } from "@interlend/harvester/run/harvest-sources";
 import { writeDemoConsortium } from "../test/generator/write-files.ts";
 
 export interface DemoOptions {
@@ -20,7 +20,8 @@ export interface DemoOptions {
 
 /**
  * First run only: writes a generated consortium as MARCXML files, registers each member with a
- * file source, and harvests them through the same path a real member's files take.
+ * file source, and harvests them through the same path a real member's files take (all members
+ * first, then one indexing pass, as a pod's first load).
  */
 export async function harvestDemoConsortium(options: DemoOptions): Promise<boolean> {
   if ((await listLibraries(options.db)).length > 0) return false;
@@ -30,18 +31,34 @@ export async function harvestDemoConsortium(options: DemoOptions): Promise<boole
     options.log(`Generating a demo consortium of ${options.records} records in ${dir}…`);
   }
   const { libraries, files } = await writeDemoConsortium({ records: options.records, outDir: dir, format: "marcxml", seed: options.seed ?? 1 });
+  const sources = [];
   for (const member of libraries) {
     const library = await ensureLibrary(options.db, member);
-    const source = await createSource(options.db, {
-      libraryId: library.id,
-      name: `${member.code.toLowerCase()}-demo-file`,
-      protocol: "file",
-      endpoint: files[member.code]!,
-    });
-    const bar = options.showProgress === false ? undefined : harvestProgressBar(member.code);
-    const run = await runHarvest({ db: options.db, source, index: options.index, onProgress: bar?.update });
-    bar?.stop();
-    if (run.status === "failed") options.log(`  ${member.code}: harvest failed: ${run.error}`);
+    sources.push(
+      await createSource(options.db, {
+        libraryId: library.id,
+        name: `${member.code.toLowerCase()}-demo-file`,
+        protocol: "file",
+        endpoint: files[member.code]!,
+      }),
+    );
   }
+  const bars = new Map<number, ReturnType<typeof harvestProgressBar>>();
+  await harvestSources({
+    db: options.db,
+    sources,
+    index: options.index,
+    progressFor: (source) => {
+      if (options.showProgress === false) return undefined;
+      const bar = harvestProgressBar(source.name);
+      bars.set(source.id, bar);
+      return bar.update;
+    },
+    onRunDone: (source, run) => {
+      bars.get(source.id)?.stop();
+      if (run.status === "failed") options.log(`  ${source.name}: harvest failed: ${run.error}`);
+    },
+    onIndexing: (clusters) => options.log(`Indexing ${clusters} union records…`),
+  });
   return true;
 }

@@ -1,14 +1,15 @@
 /**
- * `npm run harvest -- <source name or id>... [--incremental]`: harvests sources now, with a
- * progress bar each; with no source named, lists the sources.
+ * `npm run harvest -- <source name or id>... [--incremental]`: harvests sources now, one after
+ * another with a progress bar each, then indexes what they changed in one pass; with no source
+ * named, lists the sources.
  */
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "@interlend/core/config";
-import { connectMeilisearch, createMeiliUnionIndexWriter, ensureUnionIndex } from "@interlend/core/meili";
+import { connectMeilisearch, createMeiliUnionIndexWriter, ensureUnionIndex, MeiliError } from "@interlend/core/meili";
 import { findSource, findSourceByName, listSources, migrateToLatest, openDatabase, type Source } from "@interlend/db";
 import { harvestProgressBar } from "./cli/progress-bar.ts";
 import { describeRun } from "./run/describe-run.ts";
-import { runHarvest } from "./run/run-harvest.ts";
+import { harvestSources } from "./run/harvest-sources.ts";
 
 async function resolveSource(db: Parameters<typeof findSource>[0], ref: string): Promise<Source> {
   const source = /^\d+$/.test(ref) ? await findSource(db, Number(ref)) : await findSourceByName(db, ref);
@@ -37,23 +38,27 @@ async function main(): Promise<number> {
     try {
       await ensureUnionIndex(meili.transport, config.MEILI_INDEX);
       const index = createMeiliUnionIndexWriter(meili.transport, config.MEILI_INDEX);
-      for (const source of sources) {
-        const bar = harvestProgressBar(source.name);
-        const run = await runHarvest({
-          db: database.db,
-          source,
-          index,
-          mode: values.incremental ? "incremental" : "full",
-          onProgress: bar.update,
-          onIndexError: (error) => console.error(`index: ${error.message} (the outbox keeps the changes)`),
+      let bar: ReturnType<typeof harvestProgressBar> | undefined;
+      await harvestSources({
+        db: database.db,
+        sources,
+        index,
+        mode: values.incremental ? "incremental" : "full",
+        progressFor: (source) => (bar = harvestProgressBar(source.name)).update,
+        onRunDone: (source, run) => {
+          bar?.stop();
+          console.log(`${source.name}: ${describeRun(run)}`);
+          if (run.status === "failed") failures++;
+        },
+        onIndexing: (clusters) => console.log(`indexing ${clusters} union records…`),
+      })
+        .then(() => index.flush())
+        .catch((error: unknown) => {
+          if (!(error instanceof MeiliError)) throw error;
+          // The runs are in the db; their changes wait in the outbox for the next drain.
+          console.error(`index: ${error.message} (the outbox keeps the changes)`);
+          failures++;
         });
-        bar.stop();
-        await index.flush();
-        console.log(
-          `${source.name}: ${describeRun(run)}`,
-        );
-        if (run.status === "failed") failures++;
-      }
     } finally {
       await meili.close();
     }
