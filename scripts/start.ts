@@ -3,8 +3,9 @@
  * MEILI_URL is set), the search API, the portal, and on first start a demo consortium.
  */
 import { ConfigError, loadConfig } from "@interlend/core/config";
-import { connectMeilisearch, createMeiliUnionIndexWriter, ensureUnionIndex } from "@interlend/core/meili";
+import { connectMeilisearch, createMeiliUnionIndexWriter, ensureUnionIndex, lacksFacetValues } from "@interlend/core/meili";
 import { migrateToLatest, openDatabase, startMaintenance } from "@interlend/db";
+import { reindexAll } from "@interlend/harvester/indexer/reindex";
 import { describeRun } from "@interlend/harvester/run/describe-run";
 import { runHarvest } from "@interlend/harvester/run/run-harvest";
 import { HarvestScheduler } from "@interlend/harvester/schedule/scheduler";
@@ -47,6 +48,14 @@ async function main(): Promise<void> {
   cleanups.push(() => meili.close());
   await ensureUnionIndex(meili.transport, config.MEILI_INDEX);
   log(`Meilisearch: ${meili.url}${meili.managed ? " (embedded)" : ""}`);
+  if (await lacksFacetValues(meili.transport, config.MEILI_INDEX)) {
+    // An index from an older version: rebuilt once, in the background, swapped in when complete.
+    log("The union index predates facet values: rebuilding it from the db (search answers meanwhile, its filters once done)…");
+    void reindexAll(database.db, meili.transport, config.MEILI_INDEX).then(
+      ({ clusters }) => log(`Union index rebuilt: ${clusters} union records.`),
+      (error: unknown) => log(`Union index rebuild failed (run npm run reindex): ${(error as Error).message}`),
+    );
+  }
 
   await bootstrapAdminFromEnv(database.db, process.env, log);
   const index = createMeiliUnionIndexWriter(meili.transport, config.MEILI_INDEX);

@@ -15,6 +15,7 @@ import {
   createMeiliTransport,
   createMeiliUnionIndexWriter,
   ensureUnionIndex,
+  facetValuesFor,
   meiliHttpClient,
   startManagedMeilisearch,
   type UnionDocument,
@@ -57,7 +58,7 @@ function makeDocuments(count: number): UnionDocument[] {
     const title = Array.from({ length: int(2, 6) }, () => pick(VOCABULARY)).join(" ");
     const libraries = [...new Set(Array.from({ length: int(1, 6) }, () => pick(MEMBERS)))];
     const availableAt = libraries.filter(() => random() < 0.6);
-    return {
+    const document = {
       id: `u${n}`,
       title: title[0]!.toUpperCase() + title.slice(1),
       ...(random() < 0.3 ? { subtitle: `${pick(VOCABULARY)} ${pick(VOCABULARY)}` } : {}),
@@ -78,6 +79,7 @@ function makeDocuments(count: number): UnionDocument[] {
       memberCount: libraries.length,
       available: availableAt.length > 0,
     };
+    return { ...document, facetValues: facetValuesFor(document) };
   });
 }
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MeiliApiError, MeiliTaskError } from "./errors.ts";
 import { startManagedMeilisearch, type ManagedMeilisearch } from "./managed.ts";
 import { createMeiliTransport, meiliHttpClient, type MeiliTransport } from "./transport.ts";
-import { ensureUnionIndex, UNION_INDEX_SETTINGS, waitForTask, waitForTasks, type EnqueuedTask, type UnionDocument } from "./union-index.ts";
+import { ensureUnionIndex, facetValuesFor, lacksFacetValues, UNION_INDEX_SETTINGS, waitForTask, waitForTasks, type EnqueuedTask, type UnionDocument } from "./union-index.ts";
 import { createMeiliUnionIndexWriter } from "./union-index-writer.ts";
 
 let dataDir: string;
@@ -32,7 +32,7 @@ const LIBRARIES = ["ALB", "BRK", "CAS", "DUN"];
 function makeDocument(n: number, overrides: Partial<UnionDocument> = {}): UnionDocument {
   const libraries = LIBRARIES.filter((_, i) => (n + i) % 3 !== 0);
   const availableAt = libraries.filter((_, i) => (n + i) % 2 === 0);
-  return {
+  const document = {
     id: `c${n}`,
     title: n % 10 === 0 ? `Lighthouse keeping volume ${n}` : `Ordinary title number ${n}`,
     titleSort: `title ${String(n).padStart(5, "0")}`,
@@ -51,6 +51,7 @@ function makeDocument(n: number, overrides: Partial<UnionDocument> = {}): UnionD
     available: availableAt.length > 0,
     ...overrides,
   };
+  return { ...document, facetValues: facetValuesFor(document) };
 }
 
 interface SearchAnswer {
@@ -81,10 +82,22 @@ describe("ensureUnionIndex", () => {
     );
     const settings = await transport.request<Record<string, unknown>>("GET", `/indexes/${uid}/settings`);
     expect(settings.searchableAttributes).toEqual(UNION_INDEX_SETTINGS.searchableAttributes);
-    expect(settings.faceting).toMatchObject({ maxValuesPerFacet: 200 });
+    expect(settings.faceting).toMatchObject({ maxValuesPerFacet: 1_000 });
     expect(settings.typoTolerance).toMatchObject({ disableOnAttributes: ["isbn", "issn"] });
 
     expect(await ensureUnionIndex(transport, uid)).toEqual({ created: false, updatedSettings: [] });
+
+    // Documents written before facetValues existed ask for a rebuild.
+    expect(await lacksFacetValues(transport, uid)).toBe(false);
+    const old: Partial<UnionDocument> = makeDocument(1);
+    delete old.facetValues;
+    const writer = createMeiliUnionIndexWriter(transport, uid);
+    await writer.replace([makeDocument(2), old as UnionDocument]);
+    await writer.flush();
+    expect(await lacksFacetValues(transport, uid)).toBe(true);
+    await writer.replace([makeDocument(1)]);
+    await writer.flush();
+    expect(await lacksFacetValues(transport, uid)).toBe(false);
 
     // A drifted setting is put back, alone.
     const drift = await transport.request<EnqueuedTask>("PATCH", `/indexes/${uid}/settings`, { sortableAttributes: ["year"] });
@@ -104,13 +117,20 @@ describe("createMeiliUnionIndexWriter", () => {
     await writer.flush();
     expect(writer.pendingTaskUids.length).toBe(0);
 
-    const all = await search(uid, { q: "", limit: 0, facets: ["format", "libraries", "available"] });
+    const all = await search(uid, { q: "", limit: 0, facets: ["facetValues"] });
     expect(all.estimatedTotalHits).toBe(200);
-    expect(all.facetDistribution?.format).toEqual({ audio: 50, book: 50, ebook: 50, serial: 50 });
+    const counts = all.facetDistribution?.facetValues ?? {};
+    expect(Object.fromEntries(Object.entries(counts).filter(([k]) => k.startsWith("format:")))).toEqual({
+      "format:audio": 50,
+      "format:book": 50,
+      "format:ebook": 50,
+      "format:serial": 50,
+    });
+    expect(counts["library:ALB"]).toBe(documents.filter((d) => d.libraries.includes("ALB")).length);
 
     const lighthouse = await search(uid, {
       q: "lighthouse",
-      filter: ["language = fre", 'format IN ["book", "serial"]'],
+      filter: ['facetValues = "language:fre"', 'facetValues IN ["format:book", "format:serial"]'],
       sort: ["year:desc"],
       hitsPerPage: 50,
       page: 1,
@@ -127,11 +147,11 @@ describe("createMeiliUnionIndexWriter", () => {
     const typoIsbn = await search(uid, { q: "9780000000043x", attributesToSearchOn: ["isbn"] });
     expect(typoIsbn.hits.length).toBe(0);
 
-    const onShelf = await search(uid, { q: "", filter: 'libraries = "ALB" AND available = true', limit: 1000 });
+    const onShelf = await search(uid, { q: "", filter: 'facetValues = "library:ALB" AND facetValues = "available:true"', limit: 1000 });
     expect(onShelf.hits.length).toBe(documents.filter((d) => d.libraries.includes("ALB") && d.available).length);
     expect(onShelf.hits.length).toBeGreaterThan(0);
     // Attributes nobody filters on are not built for filtering.
-    const notFilterable = await transport.request("POST", `/indexes/${uid}/search`, { q: "", filter: 'availableAt = "ALB"' }).catch((e: unknown) => e);
+    const notFilterable = await transport.request("POST", `/indexes/${uid}/search`, { q: "", filter: 'libraries = "ALB"' }).catch((e: unknown) => e);
     expect(notFilterable).toMatchObject({ code: "invalid_search_filter" });
   });
 
@@ -199,7 +219,7 @@ describe("errors and tasks", () => {
     const client = new Meilisearch({ host: server.url, apiKey: server.masterKey, httpClient: meiliHttpClient(transport) });
     const index = client.index<UnionDocument>(uid);
     await index.addDocuments([makeDocument(7), makeDocument(10)]).waitTask();
-    const result = await index.search("lighthouse", { filter: "year > 1900", facets: ["format"] });
+    const result = await index.search("lighthouse", { filter: "year > 1900", facets: ["facetValues"] });
     expect(result.hits.map((h) => h.id)).toEqual(["c10"]);
     expect((await client.health()).status).toBe("available");
 

@@ -1,4 +1,4 @@
-import type { UnionDocument } from "@interlend/core/meili/union-index";
+import { facetValuesFor, type UnionDocument } from "@interlend/core/meili/union-index";
 import { foldText, LEADING_ARTICLE } from "../normalise/fold.ts";
 import type { NormalisedBib } from "../normalise/types.ts";
 
@@ -45,6 +45,7 @@ export function buildUnionDocument(clusterId: number, members: MemberBib[], item
   const libraries = unique(members.map((m) => m.libraryCode)).sort();
   const onShelf = items.filter((i) => i.lendable && i.status === "available");
   const availableAt = unique(onShelf.map((i) => i.libraryCode)).sort();
+  const available = availableAt.length > 0;
   return {
     id: String(clusterId),
     title: face.title,
@@ -64,6 +65,7 @@ export function buildUnionDocument(clusterId: number, members: MemberBib[], item
     holdingsCount: items.length,
     availableCount: onShelf.length,
     memberCount: libraries.length,
-    available: availableAt.length > 0,
+    available,
+    facetValues: facetValuesFor({ format: face.format, language: face.language, libraries, available }),
   };
 }

@@ -5,6 +5,7 @@ import {
   createMeiliTransport,
   createMeiliUnionIndexWriter,
   ensureUnionIndex,
+  facetValuesFor,
   MeiliApiError,
   startManagedMeilisearch,
   type ManagedMeilisearch,
@@ -22,7 +23,7 @@ let transport: MeiliTransport;
 const uid = `backend_${process.pid}`;
 
 function doc(id: string, title: string, overrides: Partial<UnionDocument> = {}): UnionDocument {
-  return {
+  const document = {
     id,
     title,
     titleSort: title.toLowerCase(),
@@ -41,6 +42,7 @@ function doc(id: string, title: string, overrides: Partial<UnionDocument> = {}):
     available: true,
     ...overrides,
   };
+  return { ...document, facetValues: facetValuesFor(document) };
 }
 
 beforeAll(async () => {
@@ -72,6 +74,8 @@ describe("createMeiliSearchBackend", () => {
     const all = await searchUnionIndex(backend, searchQuerySchema.parse({ q: "analytical engine" }));
     expect(all.total).toBe(3);
     expect(all.facets.format).toEqual({ book: 2, ebook: 1 });
+    expect(all.facets.library).toEqual({ ALB: 3 });
+    expect(all.facets.available).toEqual({ true: 2, false: 1 });
     expect(all.hits[0]?.highlight).toMatchObject({ title: expect.stringContaining("<mark>") });
 
     const onShelf = await searchUnionIndex(backend, searchQuerySchema.parse({ q: "engine", available: "true", format: "book", language: "eng", yearFrom: "1800", yearTo: "1900" }));

@@ -5,6 +5,7 @@ import path from "node:path";
 import {
   createMeiliTransport,
   createMeiliUnionIndexWriter,
+  facetValuesFor,
   ensureUnionIndex,
   startManagedMeilisearch,
   type ManagedMeilisearch,
@@ -27,6 +28,7 @@ function doc(id: string, title: string): UnionDocument {
   return {
     id, title, titleSort: title.toLowerCase(), authors: ["Ada Lovelace"], subjects: [], year: 1843, format: "book", language: "eng",
     isbn: [], issn: [], libraries: ["ALB"], availableAt: ["ALB"], holdingsCount: 1, availableCount: 1, memberCount: 1, available: true,
+    facetValues: facetValuesFor({ format: "book", language: "eng", libraries: ["ALB"], available: true }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { facetValue, type FacetGroup } from "@interlend/core/meili/union-index";
 
 const list = z
   .union([z.string(), z.array(z.string())])
@@ -38,9 +39,9 @@ function quote(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
-function anyOf(attribute: string, values: string[] | undefined): string | undefined {
+function anyOf(group: FacetGroup, values: string[] | undefined): string | undefined {
   if (!values || values.length === 0) return undefined;
-  return `${attribute} IN [${values.map(quote).join(", ")}]`;
+  return `facetValues IN [${values.map((v) => quote(facetValue(group, v))).join(", ")}]`;
 }
 
 /** An ISBN typed in the box is an exact lookup: hyphens dropped, ISBN-10 turned into ISBN-13. */
@@ -54,7 +55,6 @@ export function isbnFromQuery(q: string): string | undefined {
   return body + String((10 - (sum % 10)) % 10);
 }
 
-export const FACET_ATTRIBUTES = ["format", "language", "libraries", "available"] as const;
 
 /** The Meilisearch search body for a validated query; pure, so it can be fuzzed. */
 export function buildMeiliSearch(query: SearchQuery): Record<string, unknown> {
@@ -68,11 +68,11 @@ export function buildMeiliSearch(query: SearchQuery): Record<string, unknown> {
   for (const clause of [
     anyOf("format", query.format),
     anyOf("language", query.language),
-    anyOf("libraries", query.library),
+    anyOf("library", query.library),
+    anyOf("available", query.available === undefined ? undefined : [String(query.available)]),
   ]) {
     if (clause) filters.push(clause);
   }
-  if (query.available !== undefined) filters.push(`available = ${query.available}`);
   if (query.yearFrom !== undefined) filters.push(`year >= ${query.yearFrom}`);
   if (query.yearTo !== undefined) filters.push(`year <= ${query.yearTo}`);
   const sort =
@@ -82,7 +82,7 @@ export function buildMeiliSearch(query: SearchQuery): Record<string, unknown> {
     // Every word, as catalogues do; searchUnionIndex falls back to "most of the words" when none has all.
     matchingStrategy: "all",
     filter: filters,
-    facets: [...FACET_ATTRIBUTES],
+    facets: ["facetValues"],
     page: query.page,
     hitsPerPage: query.limit,
     attributesToRetrieve: [

@@ -1,3 +1,4 @@
+import { FACET_GROUPS, type FacetGroup } from "@interlend/core/meili/union-index";
 import { buildMeiliSearch, toHighlightHtml, type SearchQuery } from "./search-query.ts";
 
 /** The slice of Meilisearch's search response we use. */
@@ -36,6 +37,17 @@ function highlightOf(formatted: Record<string, unknown> | undefined) {
   return { title, authors };
 }
 
+/** Meilisearch's counts of `group:value` facet values, split into their groups. */
+function facetsByGroup(counts: Record<string, number>): Record<FacetGroup, Record<string, number>> {
+  const facets = Object.fromEntries(FACET_GROUPS.map((group) => [group, {}])) as Record<FacetGroup, Record<string, number>>;
+  for (const [key, count] of Object.entries(counts)) {
+    const colon = key.indexOf(":");
+    const group = facets[key.slice(0, colon) as FacetGroup];
+    if (group) group[key.slice(colon + 1)] = count;
+  }
+  return facets;
+}
+
 const hasSeveralWords = (q: unknown) => typeof q === "string" && q.trim().split(/\s+/).length > 1;
 
 /**
@@ -51,19 +63,13 @@ export async function searchUnionIndex(backend: SearchBackend, query: SearchQuer
     result = await backend.search({ ...body, matchingStrategy: "last" });
     allWordsMatched = result.totalHits === 0;
   }
-  const facets = result.facetDistribution ?? {};
   return {
     hits: result.hits.map(({ _formatted, ...hit }) => ({ ...hit, highlight: highlightOf(_formatted) })),
     total: result.totalHits ?? 0,
     page: result.page ?? query.page,
     limit: query.limit,
     totalPages: result.totalPages ?? 0,
-    facets: {
-      format: facets.format ?? {},
-      language: facets.language ?? {},
-      library: facets.libraries ?? {},
-      available: facets.available ?? {},
-    },
+    facets: facetsByGroup(result.facetDistribution?.facetValues ?? {}),
     allWordsMatched,
   };
 }

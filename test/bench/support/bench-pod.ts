@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "@interlend/core";
-import { createMeiliTransport, createMeiliUnionIndexWriter, ensureUnionIndex, startManagedMeilisearch, type MeiliTransport } from "@interlend/core/meili";
+import { createMeiliTransport, createMeiliUnionIndexWriter, ensureUnionIndex, lacksFacetValues, startManagedMeilisearch, type MeiliTransport } from "@interlend/core/meili";
+import { reindexAll } from "@interlend/harvester/indexer/reindex";
 import { migrateToLatest, openDatabase, type DatabaseHandle } from "@interlend/db";
 import { harvestDemoConsortium } from "../../../scripts/demo.ts";
 
@@ -33,6 +34,10 @@ export async function openBenchPod(records: number, log: (line: string) => void)
   // A pod built before a settings change is brought in line first (Meilisearch re-indexes it).
   const { updatedSettings } = await ensureUnionIndex(transport, BENCH_INDEX, { timeoutMs: 30 * 60_000 });
   if (updatedSettings.length > 0) log(`bench index settings updated: ${updatedSettings.join(", ")}`);
+  if (await lacksFacetValues(transport, BENCH_INDEX)) {
+    log("bench index predates facet values: rebuilding it from the pod's db…");
+    await reindexAll(database.db, transport, BENCH_INDEX);
+  }
   if (!existsSync(readyMarker)) {
     log(`Building a ${records}-record bench pod in ${dir} (once)…`);
     const index = createMeiliUnionIndexWriter(transport, BENCH_INDEX);
