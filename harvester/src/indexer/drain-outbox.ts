@@ -3,6 +3,7 @@ import { nowIso, type Database } from "@interlend/db";
 import type { UnionDocument } from "@interlend/core/meili/union-index";
 import type { NormalisedBib } from "../normalise/types.ts";
 import { chunk } from "../ingest/chunk.ts";
+import { FIELD_COUNT_SQL, sqliteFastStatements, type MemberBibRow, type MemberItemRow } from "../ingest/sqlite/fast-statements.ts";
 import type { UnionIndexWriter } from "./index-writer.ts";
 import { buildUnionDocument, type MemberBib, type MemberItem } from "./union-document.ts";
 
@@ -11,12 +12,28 @@ export async function libraryCodes(db: Kysely<Database>): Promise<Map<number, st
   return new Map(rows.map((r) => [r.id, r.code]));
 }
 
-/**
- * Number of MARC fields of a stored record, counted in the db: one `"tag"` key per field object in
- * the record's JSON (a `"` inside a value is always escaped, so values never match), without
- * sending the whole MARC JSON over to count it here.
- */
-const FIELD_COUNT = sql<number>`(length(marc) - length(replace(marc, '"tag"', ''))) / 5`;
+const FIELD_COUNT = sql.raw<number>(FIELD_COUNT_SQL);
+
+/** The records and items of some clusters (at most a few hundred: one IN list). */
+async function clusterMembers(db: Kysely<Database>, clusterIds: number[]): Promise<{ bibs: MemberBibRow[]; items: MemberItemRow[] }> {
+  const fast = sqliteFastStatements(db);
+  // The connection is taken as Kysely would, so no one else's transaction is open on it meanwhile.
+  if (fast) return db.connection().execute(async () => fast.clusterMembers(clusterIds));
+  const bibs = await db
+    .selectFrom("bib_records")
+    .select(["id", "cluster_id", "library_id", "data", FIELD_COUNT.as("field_count")])
+    .where("cluster_id", "in", clusterIds)
+    .orderBy("id")
+    .execute();
+  const items = bibs.length
+    ? await db
+        .selectFrom("items")
+        .select(["bib_id", "library_id", "status", "lendable"])
+        .where("bib_id", "in", bibs.map((b) => b.id))
+        .execute()
+    : [];
+  return { bibs: bibs.map((b) => ({ ...b, cluster_id: b.cluster_id! })), items };
+}
 
 export interface ClusterDocuments {
   documents: UnionDocument[];
@@ -30,33 +47,21 @@ export async function buildClusterDocuments(db: Kysely<Database>, clusterIds: nu
   const documents: UnionDocument[] = [];
   const empty: number[] = [];
   for (const ids of chunk(clusterIds, 500)) {
-    const bibs = await db
-      .selectFrom("bib_records")
-      .select(["id", "cluster_id", "library_id", "data", FIELD_COUNT.as("field_count")])
-      .where("cluster_id", "in", ids)
-      .orderBy("id")
-      .execute();
-    const items = bibs.length
-      ? await db
-          .selectFrom("items")
-          .select(["bib_id", "library_id", "status", "lendable"])
-          .where("bib_id", "in", bibs.map((b) => b.id))
-          .execute()
-      : [];
-    const clusterOfBib = new Map(bibs.map((b) => [b.id, b.cluster_id!]));
+    const { bibs, items } = await clusterMembers(db, ids);
+    const clusterOfBib = new Map(bibs.map((b) => [b.id, b.cluster_id]));
     const membersByCluster = new Map<number, MemberBib[]>();
     if (bibs.some((b) => !libraries.has(b.library_id)) && codes) {
       // A member added since the codes were read.
       for (const [id, code] of await libraryCodes(db)) libraries.set(id, code);
     }
     for (const row of bibs) {
-      const list = membersByCluster.get(row.cluster_id!) ?? [];
+      const list = membersByCluster.get(row.cluster_id) ?? [];
       list.push({
         libraryCode: libraries.get(row.library_id) ?? String(row.library_id),
         bib: JSON.parse(row.data) as NormalisedBib,
         fieldCount: Number(row.field_count),
       });
-      membersByCluster.set(row.cluster_id!, list);
+      membersByCluster.set(row.cluster_id, list);
     }
     const itemsByCluster = new Map<number, MemberItem[]>();
     for (const item of items) {

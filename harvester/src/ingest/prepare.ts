@@ -14,6 +14,8 @@ export interface PreparedUpsert {
   /** Identifier keys (isbn:, issn:, oclc:, lccn:). */
   keys: string[];
   workKey?: string;
+  /** `bib` as stored (bib_records.data): serialised here, off the thread that writes. */
+  dataJson: string;
   marcJson: string;
   /** Number of MARC fields (what the index counts in `marc` to find a cluster's richest record). */
   fieldCount: number;
@@ -54,6 +56,7 @@ export function preparePage(records: HarvestRecord[], mapping?: HoldingsMapping)
             items: extractItems(record.record, mapping),
             keys: strongMatchKeys(bib),
             workKey: workKey(bib),
+            dataJson: JSON.stringify(bib),
             marcJson,
             fieldCount: record.record.fields.length,
             contentHash: createHash("sha1").update(marcJson).digest("base64url"),

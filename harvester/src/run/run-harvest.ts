@@ -19,6 +19,7 @@ import type { UnionIndexWriter } from "../indexer/index-writer.ts";
 import type { HoldingsMapping } from "../normalise/holdings.ts";
 import type { ReconcilingContext } from "../sources/shared/vanished-records.ts";
 import type { Checkpoint, HarvestSource } from "../sources/types.ts";
+import { boundHeapGrowth } from "./heap-growth.ts";
 import { createSourceAdapter } from "./source-adapter.ts";
 
 export interface HarvestProgress {
@@ -73,6 +74,7 @@ async function drainQuietly(options: RunHarvestOptions): Promise<void> {
 
 /** Harvests one source into the db (and index), page by page, resuming an interrupted run. */
 export async function runHarvest(options: RunHarvestOptions): Promise<HarvestRun> {
+  boundHeapGrowth();
   const { db, source } = options;
   const previousRun = await lastRun(db, source.id);
   const resumeFrom = await claimResume(db, source, previousRun);
