@@ -87,10 +87,12 @@ export async function writeClusterDocuments(db: Kysely<Database>, writer: UnionI
   }
 }
 
-/** Rebuilds the union documents of the given clusters from the db and writes them to the index. */
+/**
+ * Rebuilds the union documents of the given clusters from the db and writes them to the index in
+ * one go: Meilisearch spends markedly less per document on a few large tasks than on many small ones.
+ */
 export async function indexClusters(db: Kysely<Database>, writer: UnionIndexWriter, clusterIds: number[]): Promise<void> {
-  const codes = await libraryCodes(db);
-  for (const ids of chunk(clusterIds, 500)) await writeClusterDocuments(db, writer, await buildClusterDocuments(db, ids, codes));
+  await writeClusterDocuments(db, writer, await buildClusterDocuments(db, clusterIds));
 }
 
 /**
