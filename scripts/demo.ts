@@ -1,11 +1,11 @@
 import { mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { Kysely } from "kysely";
-import { createSource, ensureLibrary, listLibraries, type Database } from "@interlend/db";
-import { harvestProgressBar } from "@interlend/harvester/cli/progress-bar";
+import { createSource, ensureLibrary, listLibraries, type Database, type Source } from "@interlend/db";
+import { sourceProgressBars } from "@interlend/harvester/cli/progress-bar";
 import type { UnionIndexWriter } from "@interlend/harvester/indexer/index-writer";
 import { harvestSources } from "@interlend/harvester/run/harvest-sources";
-import { writeDemoConsortium } from "../test/generator/write-files.ts";
+import { writeDemoConsortium, type DemoConsortiumFiles } from "../test/generator/write-files.ts";
 
 export interface DemoOptions {
   db: Kysely<Database>;
@@ -16,6 +16,20 @@ export interface DemoOptions {
   /** Progress bars on stderr (off in tests). */
   showProgress?: boolean;
   seed?: number;
+}
+
+/** Each member of a generated consortium as a library with a file source for its file. */
+export async function registerDemoMembers(
+  db: Kysely<Database>,
+  consortium: Pick<DemoConsortiumFiles, "libraries" | "files">,
+  sourceName: (code: string) => string = (code) => code,
+): Promise<Source[]> {
+  const sources: Source[] = [];
+  for (const member of consortium.libraries) {
+    const library = await ensureLibrary(db, member);
+    sources.push(await createSource(db, { libraryId: library.id, name: sourceName(member.code), protocol: "file", endpoint: consortium.files[member.code]! }));
+  }
+  return sources;
 }
 
 /**
@@ -31,31 +45,15 @@ export async function harvestDemoConsortium(options: DemoOptions): Promise<boole
     options.log(`Generating a demo consortium of ${options.records} records in ${dir}…`);
   }
   const { libraries, files } = await writeDemoConsortium({ records: options.records, outDir: dir, format: "marcxml", seed: options.seed ?? 1 });
-  const sources = [];
-  for (const member of libraries) {
-    const library = await ensureLibrary(options.db, member);
-    sources.push(
-      await createSource(options.db, {
-        libraryId: library.id,
-        name: `${member.code.toLowerCase()}-demo-file`,
-        protocol: "file",
-        endpoint: files[member.code]!,
-      }),
-    );
-  }
-  const bars = new Map<number, ReturnType<typeof harvestProgressBar>>();
+  const sources = await registerDemoMembers(options.db, { libraries, files }, (code) => `${code.toLowerCase()}-demo-file`);
+  const bars = options.showProgress === false ? undefined : sourceProgressBars();
   await harvestSources({
     db: options.db,
     sources,
     index: options.index,
-    progressFor: (source) => {
-      if (options.showProgress === false) return undefined;
-      const bar = harvestProgressBar(source.name);
-      bars.set(source.id, bar);
-      return bar.update;
-    },
+    progressFor: bars?.progressFor,
     onRunDone: (source, run) => {
-      bars.get(source.id)?.stop();
+      bars?.stop();
       if (run.status === "failed") options.log(`  ${source.name}: harvest failed: ${run.error}`);
     },
     onIndexing: (clusters) => options.log(`Indexing ${clusters} union records…`),

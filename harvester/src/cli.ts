@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "@interlend/core/config";
 import { connectMeilisearch, createMeiliUnionIndexWriter, ensureUnionIndex, MeiliError } from "@interlend/core/meili";
 import { findSource, findSourceByName, listSources, migrateToLatest, openDatabase, type Source } from "@interlend/db";
-import { harvestProgressBar } from "./cli/progress-bar.ts";
+import { sourceProgressBars } from "./cli/progress-bar.ts";
 import { describeRun } from "./run/describe-run.ts";
 import { harvestSources } from "./run/harvest-sources.ts";
 
@@ -38,15 +38,15 @@ async function main(): Promise<number> {
     try {
       await ensureUnionIndex(meili.transport, config.MEILI_INDEX);
       const index = createMeiliUnionIndexWriter(meili.transport, config.MEILI_INDEX);
-      let bar: ReturnType<typeof harvestProgressBar> | undefined;
+      const bars = sourceProgressBars();
       await harvestSources({
         db: database.db,
         sources,
         index,
         mode: values.incremental ? "incremental" : "full",
-        progressFor: (source) => (bar = harvestProgressBar(source.name)).update,
+        progressFor: bars.progressFor,
         onRunDone: (source, run) => {
-          bar?.stop();
+          bars.stop();
           console.log(`${source.name}: ${describeRun(run)}`);
           if (run.status === "failed") failures++;
         },

@@ -26,11 +26,12 @@ import {
   type MeiliTransport,
   type UnionDocument,
 } from "@interlend/core/meili";
-import { createSource, ensureLibrary, migrateToLatest, openDatabase, type DatabaseHandle, type Source } from "@interlend/db";
-import { harvestProgressBar } from "@interlend/harvester/cli/progress-bar";
+import { migrateToLatest, openDatabase, type DatabaseHandle, type Source } from "@interlend/db";
+import { sourceProgressBars } from "@interlend/harvester/cli/progress-bar";
 import { indexClusters } from "@interlend/harvester/indexer/drain-outbox";
 import { harvestSources } from "@interlend/harvester/run/harvest-sources";
 import { runHarvest } from "@interlend/harvester/run/run-harvest";
+import { registerDemoMembers } from "../../scripts/demo.ts";
 import { writeDemoConsortium } from "../generator/write-files.ts";
 
 type Format = "marcxml" | "iso2709";
@@ -86,24 +87,20 @@ async function harvestPass(format: Format, database: DatabaseHandle, transport: 
   const db = database.db;
   await ensureUnionIndex(transport, uid);
   const writer = createMeiliUnionIndexWriter(transport, uid);
-  const sources: Source[] = [];
   const rss = peakRssSampler();
   const started = performance.now();
   const cpuBefore = { own: cpuSecondsOf(process.pid), meili: cpuSecondsOf(meiliPid) };
-  for (const member of demo.libraries) {
-    const library = await ensureLibrary(db, member);
-    sources.push(await createSource(db, { libraryId: library.id, name: member.code, protocol: "file", endpoint: demo.files[member.code]! }));
-  }
+  const sources = await registerDemoMembers(db, demo);
   // The pod's first load: every member harvested, then one indexing pass (harvestSources).
-  let bar: ReturnType<typeof harvestProgressBar> | undefined;
+  const bars = sourceProgressBars((source) => `${source.name} ${format}`);
   let indexingStarted = 0;
   const runs = await harvestSources({
     db,
     sources,
     index: writer,
-    progressFor: (source) => (bar = harvestProgressBar(`${source.name} ${format}`)).update,
+    progressFor: bars.progressFor,
     onRunDone: (source, run) => {
-      bar?.stop();
+      bars.stop();
       if (run.status === "failed") throw new Error(`${source.name}: ${run.error}`);
     },
     onIndexing: (clusters) => {

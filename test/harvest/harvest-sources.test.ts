@@ -8,8 +8,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMeiliUnionIndexWriter, ensureUnionIndex, type UnionDocument } from "@interlend/core/meili";
-import { createSource, ensureLibrary, type Dialect, type Source } from "@interlend/db";
+import type { Dialect } from "@interlend/db";
 import { harvestSources } from "@interlend/harvester/run/harvest-sources";
+import { registerDemoMembers } from "../../scripts/demo.ts";
 import { writeDemoConsortium } from "../generator/write-files.ts";
 import { createTestDatabase, DIALECTS, postgresAvailable, type TestDatabase } from "../support/databases.ts";
 import { startTestMeili, type TestMeili } from "../support/meili.ts";
@@ -36,11 +37,7 @@ describe.each(DIALECTS)("harvesting several sources as one load on %s", (dialect
     database = await createTestDatabase(dialect);
     const db = database.db;
     const demo = await writeDemoConsortium({ records: 400, outDir: path.join(dir, dialect), format: "marcxml", seed: 3 });
-    const sources: Source[] = [];
-    for (const member of demo.libraries) {
-      const library = await ensureLibrary(db, member);
-      sources.push(await createSource(db, { libraryId: library.id, name: member.code, protocol: "file", endpoint: demo.files[member.code]! }));
-    }
+    const sources = await registerDemoMembers(db, demo);
     const uid = meili.indexUid("load");
     await ensureUnionIndex(meili.transport, uid);
     const writer = createMeiliUnionIndexWriter(meili.transport, uid);

@@ -1,4 +1,5 @@
 import cliProgress from "cli-progress";
+import type { Source } from "@interlend/db";
 import type { HarvestProgress } from "../run/run-harvest.ts";
 
 /** A terminal progress bar for one harvest run: records, records/s, pages, ETA when the total is known. */
@@ -36,5 +37,14 @@ export function harvestProgressBar(label: string, stream: NodeJS.WriteStream = p
     stop() {
       if (begun) bar.stop();
     },
+  };
+}
+
+/** A bar for each source of a load (harvestSources runs them one at a time): `progressFor` starts one, `stop` ends it. */
+export function sourceProgressBars(label: (source: Source) => string = (source) => source.name) {
+  let bar: ReturnType<typeof harvestProgressBar> | undefined;
+  return {
+    progressFor: (source: Source) => (bar = harvestProgressBar(label(source))).update,
+    stop: () => bar?.stop(),
   };
 }

@@ -99,7 +99,7 @@ function requestValues(request: NewRequest) {
   };
 }
 
-export async function insertRequest(trx: Db, request: NewRequest): Promise<RequestRow> {
+async function insertRequest(trx: Db, request: NewRequest): Promise<RequestRow> {
   return trx.insertInto("requests").values(requestValues(request)).returningAll().executeTakeFirstOrThrow();
 }
 
