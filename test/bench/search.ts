@@ -5,9 +5,9 @@
  * and the ranked-copies route. The last line is one JSON object with the figures.
  */
 import type { UnionDocument } from "@interlend/core/meili";
-import { buildMeiliSearch, searchQuerySchema } from "@interlend/search-api/services/search-query";
 import { startReadyProcess } from "../support/ready-process.ts";
 import { closedLoop } from "./support/load.ts";
+import { cycle, pairedSearches } from "./support/paired-searches.ts";
 import { searchMix } from "./support/queries.ts";
 import { BENCH_INDEX, openBenchPod } from "./support/bench-pod.ts";
 import { openWideTitlePod } from "./support/wide-title-pod.ts";
@@ -16,6 +16,8 @@ import { measureLatency, round, type BenchRequest } from "./support/stats.ts";
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const COUNT = Number(process.env.BENCH_QUERIES ?? 2_000);
+/** Distinct searches, sent in turn to the API and (as the same Meilisearch work) straight to Meilisearch. */
+const QUERY_SET = 3_000;
 
 
 async function main() {
@@ -23,21 +25,18 @@ async function main() {
   const sample = await pod.transport.request<{ results: UnionDocument[] }>("GET", `/indexes/${BENCH_INDEX}/documents?limit=5000`);
   const docs = sample.results;
   const { next: nextQuery, random, libraries } = searchMix(docs);
-  const apiRequest = (): BenchRequest => ({ method: "GET", path: `/v1/search?${new URLSearchParams(nextQuery())}` });
-  const meiliRequest = (): BenchRequest => ({
-    method: "POST",
-    path: `/indexes/${BENCH_INDEX}/search`,
-    body: JSON.stringify(buildMeiliSearch(searchQuerySchema.parse(nextQuery()))),
-    headers: { authorization: `Bearer ${pod.masterKey}` },
-  });
+  console.error(`recording the Meilisearch searches behind ${QUERY_SET} queries…`);
+  const pairs = await pairedSearches(pod.transport, BENCH_INDEX, pod.masterKey, Array.from({ length: QUERY_SET }, nextQuery));
+  const apiRequests = () => cycle(pairs.map((pair) => pair.api));
+  const meiliRequests = () => cycle(pairs.map((pair) => pair.direct));
 
   // Without the API's search cache: this bench measures the API's own cost over Meilisearch (bench:load runs with it).
   const api = await startReadyProcess(["test/support/api-process.ts"], { SQLITE_PATH: pod.sqlitePath, MEILI_URL: pod.meiliUrl, MEILI_MASTER_KEY: pod.masterKey, MEILI_INDEX: BENCH_INDEX, SEARCH_CACHE_SECONDS: "0" });
   try {
     console.error("latency: API…");
-    const apiLatency = await measureLatency(api.url, apiRequest, COUNT);
+    const apiLatency = await measureLatency(api.url, apiRequests(), COUNT);
     console.error("latency: Meilisearch direct…");
-    const meiliLatency = await measureLatency(pod.meiliUrl, meiliRequest, COUNT);
+    const meiliLatency = await measureLatency(pod.meiliUrl, meiliRequests(), COUNT);
     const busiest = [...docs].sort((a, b) => b.holdingsCount - a.holdingsCount).slice(0, 200);
     const copiesRequest = (): BenchRequest => {
       const doc = random.pick(busiest);
@@ -61,9 +60,9 @@ async function main() {
       await wideApi.stop();
     }
     console.error(`throughput: API, 50 connections, ${SECONDS} s…`);
-    const apiLoad = await closedLoop(api.url, apiRequest, 50, SECONDS);
+    const apiLoad = await closedLoop(api.url, apiRequests(), 50, SECONDS);
     console.error(`throughput: Meilisearch direct, 50 connections, ${SECONDS} s…`);
-    const meiliLoad = await closedLoop(pod.meiliUrl, meiliRequest, 50, SECONDS);
+    const meiliLoad = await closedLoop(pod.meiliUrl, meiliRequests(), 50, SECONDS);
     const figures = {
       records: RECORDS,
       unionRecords: (await pod.transport.request<{ numberOfDocuments: number }>("GET", `/indexes/${BENCH_INDEX}/stats`)).numberOfDocuments,
@@ -75,6 +74,7 @@ async function main() {
       meiliDirectP50Ms: meiliLatency.p50,
       meiliDirectP99Ms: meiliLatency.p99,
       meiliDirectRps: meiliLoad.rps,
+      fallbackShare: round(pairs.filter((pair) => pair.searches > 1).length / pairs.length),
       p50OverDirect: round(apiLatency.p50 / meiliLatency.p50),
       rpsOverDirect: round(apiLoad.rps / meiliLoad.rps),
       copiesP50Ms: copies?.p50 ?? null,
