@@ -1,0 +1,158 @@
+import http from "node:http";
+import net, { type AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConnectionError, createKeepAliveClient, type KeepAliveClient } from "./keep-alive-client.ts";
+
+const servers: net.Server[] = [];
+const clients: KeepAliveClient[] = [];
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  for (const server of servers.splice(0)) {
+    (server as http.Server).closeAllConnections?.();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+async function listen(server: net.Server): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+function clientFor(port: number, maxSockets = 4) {
+  const client = createKeepAliveClient({ host: "127.0.0.1", port, secure: false, maxSockets, idleMs: 2_000 });
+  clients.push(client);
+  return client;
+}
+
+const never = () => new AbortController().signal;
+
+describe("the keep-alive client", () => {
+  it("sends method, path, headers and body in one request and reads a Content-Length answer", async () => {
+    const seen: Array<{ method?: string; url?: string; type?: string; length?: string; body: string }> = [];
+    const port = await listen(
+      http.createServer((req, res) => {
+        let body = "";
+        req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        req.on("end", () => {
+          seen.push({ method: req.method, url: req.url, type: req.headers["content-type"], length: req.headers["content-length"], body });
+          res.writeHead(201, { "content-type": "application/json", "x-twice": ["a", "b"] });
+          res.end(JSON.stringify({ ok: "ünïcode" }));
+        });
+      }),
+    );
+    const answer = await clientFor(port).request({ method: "POST", path: "/indexes/x/search?y=1", headers: { "content-type": "application/json" }, body: '{"q":"é"}' }, never());
+    expect(answer.status).toBe(201);
+    expect(answer.headers["x-twice"]).toBe("a, b");
+    expect(JSON.parse(answer.body.toString())).toEqual({ ok: "ünïcode" });
+    expect(seen).toEqual([{ method: "POST", url: "/indexes/x/search?y=1", type: "application/json", length: String(Buffer.byteLength('{"q":"é"}')), body: '{"q":"é"}' }]);
+  });
+
+  it("reuses one socket for requests one after another, and reads chunked and empty answers", async () => {
+    const sockets = new Set<net.Socket>();
+    const big = "x".repeat(3_000_000);
+    const port = await listen(
+      http.createServer((req, res) => {
+        sockets.add(req.socket);
+        if (req.url === "/chunked") {
+          res.write("part one,");
+          setTimeout(() => res.end(" part two"), 5);
+        } else if (req.url === "/big") {
+          res.write(big.slice(0, 1_000_000));
+          res.end(big.slice(1_000_000));
+        } else if (req.url === "/empty") {
+          res.writeHead(204).end();
+        } else {
+          res.end("plain");
+        }
+      }),
+    );
+    const client = clientFor(port);
+    const get = (path: string) => client.request({ method: "GET", path, headers: {} }, never());
+    expect((await get("/chunked")).body.toString()).toBe("part one, part two");
+    expect((await get("/plain")).body.toString()).toBe("plain");
+    expect((await get("/empty")).status).toBe(204);
+    expect((await get("/big")).body.toString()).toBe(big);
+    expect((await client.request({ method: "HEAD", path: "/plain", headers: {} }, never())).body.length).toBe(0);
+    expect((await get("/plain")).body.toString()).toBe("plain");
+    expect(sockets.size).toBe(1);
+  });
+
+  it("opens at most maxSockets and queues the rest", async () => {
+    let open = 0;
+    let most = 0;
+    const port = await listen(
+      http.createServer((_req, res) => {
+        open++;
+        most = Math.max(most, open);
+        setTimeout(() => {
+          open--;
+          res.end("done");
+        }, 20);
+      }),
+    );
+    const client = clientFor(port, 2);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => client.request({ method: "GET", path: "/", headers: {} }, never())));
+    expect(answers.map((a) => a.body.toString())).toEqual(Array(6).fill("done"));
+    expect(most).toBe(2);
+  });
+
+  it("does not reuse a socket the answer says to close, and reads an answer that ends with the connection", async () => {
+    const port = await listen(
+      net.createServer((socket) => {
+        socket.once("data", () => socket.end("HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nuntil the end"));
+      }),
+    );
+    const client = clientFor(port);
+    expect((await client.request({ method: "GET", path: "/", headers: {} }, never())).body.toString()).toBe("until the end");
+    expect((await client.request({ method: "GET", path: "/", headers: {} }, never())).body.toString()).toBe("until the end");
+  });
+
+  it("says when a kept-alive socket was closed before answering, so the caller may retry", async () => {
+    let requests = 0;
+    const port = await listen(
+      net.createServer((socket) => {
+        socket.on("data", () => {
+          requests++;
+          // The first answer keeps the socket; the next request on it finds it closed.
+          if (requests === 1) socket.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+          else socket.destroy();
+        });
+      }),
+    );
+    const client = clientFor(port);
+    await client.request({ method: "GET", path: "/", headers: {} }, never());
+    const error = await client.request({ method: "GET", path: "/", headers: {} }, never()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).reusedSocket).toBe(true);
+  });
+
+  it("fails clearly on refused connections, garbage and answers cut short", async () => {
+    const refused = net.createServer();
+    const closedPort = await listen(refused);
+    await new Promise((resolve) => refused.close(resolve));
+    servers.splice(servers.indexOf(refused), 1);
+    const error = await clientFor(closedPort).request({ method: "GET", path: "/", headers: {} }, never()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "ECONNREFUSED", reusedSocket: false });
+
+    const garbage = await listen(net.createServer((socket) => socket.once("data", () => socket.write("SSH-2.0-nope\r\n\r\n"))));
+    await expect(clientFor(garbage).request({ method: "GET", path: "/", headers: {} }, never())).rejects.toMatchObject({ code: "EPROTO" });
+
+    const cut = await listen(net.createServer((socket) => socket.once("data", () => socket.end("HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc"))));
+    await expect(clientFor(cut).request({ method: "GET", path: "/", headers: {} }, never())).rejects.toMatchObject({ code: "EPROTO" });
+  });
+
+  it("gives up when cancelled, also while waiting for a socket, and the socket in use is not reused", async () => {
+    const port = await listen(http.createServer(() => {}));
+    const client = clientFor(port, 1);
+    const first = new AbortController();
+    const waiting = new AbortController();
+    const slow = client.request({ method: "GET", path: "/", headers: {} }, first.signal);
+    const queued = client.request({ method: "GET", path: "/", headers: {} }, waiting.signal);
+    waiting.abort(new Error("gave up waiting"));
+    await expect(queued).rejects.toThrow("gave up waiting");
+    first.abort(new Error("timed out"));
+    await expect(slow).rejects.toThrow("timed out");
+  });
+});
