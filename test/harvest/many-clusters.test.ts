@@ -3,16 +3,15 @@
  * (the SQLite path reads them in IN lists of a fixed length, the last one padded): every cluster
  * is sent once, as a rebuild from the db gives it, and the outbox ends empty, on both dialects.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { UnionDocument } from "@interlend/core/meili";
-import { createSource, ensureLibrary, type Source } from "@interlend/db";
 import { buildClusterDocuments } from "@interlend/harvester/indexer/drain-outbox";
 import { toIso2709 } from "@interlend/harvester/marc/writers";
 import { runHarvest } from "@interlend/harvester/run/run-harvest";
-import { createTestDatabase, DIALECTS, postgresAvailable, type TestDatabase } from "../support/databases.ts";
+import { DIALECTS } from "../support/databases.ts";
+import { fileSourcePodPerTest } from "../support/file-source-pod.ts";
 import { bibRecord } from "../support/marc-factory.ts";
 
 /** Distinct works (an OCLC number each), so each becomes a cluster of its own; the second member holds them all again. */
@@ -33,32 +32,13 @@ function memberFile(dir: string, code: string): string {
 }
 
 describe.each(DIALECTS)("index work of many clusters on %s", (dialect) => {
-  let database: TestDatabase | undefined;
-  let dir: string;
-  const sources: Source[] = [];
-
-  beforeEach(async (ctx) => {
-    if (dialect === "postgres" && !(await postgresAvailable())) return ctx.skip();
-    database = await createTestDatabase(dialect);
-    dir = mkdtempSync(path.join(os.tmpdir(), "interlend-many-"));
-    sources.length = 0;
-    for (const code of ["AAA", "BBB"]) {
-      const library = await ensureLibrary(database.db, { code, name: `Library ${code}` });
-      const endpoint = memberFile(dir, code);
-      sources.push(await createSource(database.db, { libraryId: library.id, name: code, protocol: "file", endpoint, options: { pageSize: 500 } }));
-    }
-  });
-  afterEach(async () => {
-    await database?.dispose();
-    database = undefined;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const pod = fileSourcePodPerTest(dialect, ["AAA", "BBB"], (dir, code) => memberFile(dir, code), 500);
 
   it("sends every cluster once, as the db gives it, and leaves the outbox empty", async () => {
-    const db = database!.db;
+    const db = pod.database!.db;
     const sent = new Map<string, UnionDocument>();
     const writer = { replace: async (docs: UnionDocument[]) => docs.forEach((d) => sent.set(d.id, d)), remove: async () => {} };
-    for (const source of sources) {
+    for (const source of pod.sources) {
       const run = await runHarvest({ db, source, index: writer });
       expect([run.error, run.added]).toEqual([null, WORKS]);
     }

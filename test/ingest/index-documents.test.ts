@@ -7,14 +7,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { UnionDocument } from "@interlend/core/meili";
-import { createSource, ensureLibrary, type Source } from "@interlend/db";
 import { buildClusterDocuments } from "@interlend/harvester/indexer/drain-outbox";
 import { toIso2709, MARCXML_COLLECTION_CLOSE, MARCXML_COLLECTION_OPEN, toMarcXmlRecord } from "@interlend/harvester/marc/writers";
 import { runHarvest } from "@interlend/harvester/run/run-harvest";
 import { FileSource } from "@interlend/harvester/sources/file/file-source";
-import { createTestDatabase, DIALECTS, postgresAvailable, type TestDatabase } from "../support/databases.ts";
+import { DIALECTS } from "../support/databases.ts";
+import { fileSourcePodPerTest } from "../support/file-source-pod.ts";
 import { bibRecord, type BibSpec } from "../support/marc-factory.ts";
 
 function specs(prefix: string, count: number, shift: number): BibSpec[] {
@@ -29,38 +29,27 @@ function specs(prefix: string, count: number, shift: number): BibSpec[] {
 }
 
 describe.each(DIALECTS)("index documents during a harvest on %s", (dialect) => {
-  let database: TestDatabase | undefined;
-  let dir: string;
-  const sources: Source[] = [];
-
-  beforeEach(async (ctx) => {
-    if (dialect === "postgres" && !(await postgresAvailable())) return ctx.skip();
-    database = await createTestDatabase(dialect);
-    dir = mkdtempSync(path.join(os.tmpdir(), "interlend-docs-"));
-    sources.length = 0;
-    for (const [n, code] of ["AAA", "BBB", "CCC"].entries()) {
-      const library = await ensureLibrary(database.db, { code, name: `Library ${code}` });
+  const pod = fileSourcePodPerTest(
+    dialect,
+    ["AAA", "BBB", "CCC"],
+    (dir, code, n) => {
       const records = specs(code.toLowerCase(), 150, n * 11).map(bibRecord);
       const file = path.join(dir, `${code}.${n === 1 ? "xml" : "mrc"}`);
       writeFileSync(file, n === 1 ? MARCXML_COLLECTION_OPEN + records.map(toMarcXmlRecord).join("\n") + MARCXML_COLLECTION_CLOSE : Buffer.concat(records.map(toIso2709)));
-      sources.push(await createSource(database.db, { libraryId: library.id, name: code, protocol: "file", endpoint: file, options: { pageSize: 40 } }));
-    }
-  });
-  afterEach(async () => {
-    await database?.dispose();
-    database = undefined;
-    rmSync(dir, { recursive: true, force: true });
-  });
+      return file;
+    },
+    40,
+  );
 
   it("sends what a rebuild from the db gives, and leaves the outbox empty", async () => {
-    const db = database!.db;
+    const db = pod.database!.db;
     const sent = new Map<string, UnionDocument>();
     const removed = new Set<string>();
     const writer = {
       replace: async (docs: UnionDocument[]) => docs.forEach((d) => (sent.set(d.id, d), removed.delete(d.id))),
       remove: async (ids: string[]) => ids.forEach((id) => (sent.delete(id), removed.add(id))),
     };
-    for (const source of sources) {
+    for (const source of pod.sources) {
       const run = await runHarvest({ db, source, index: writer });
       expect(run.error).toBeNull();
       expect(run.added).toBe(150);
@@ -73,11 +62,11 @@ describe.each(DIALECTS)("index documents during a harvest on %s", (dialect) => {
 
     // Nothing changed: an incremental run reads nothing and sends nothing.
     sent.clear();
-    const again = await runHarvest({ db, source: sources[0]!, index: writer, mode: "incremental" });
+    const again = await runHarvest({ db, source: pod.sources[0]!, index: writer, mode: "incremental" });
     expect([again.status, again.seen]).toEqual(["succeeded", 0]);
     expect(sent.size).toBe(0);
     // A full run reads the file again and finds every record unchanged.
-    const full = await runHarvest({ db, source: sources[0]!, index: writer, mode: "full" });
+    const full = await runHarvest({ db, source: pod.sources[0]!, index: writer, mode: "full" });
     expect([full.seen, full.added, full.updated]).toEqual([150, 0, 0]);
     expect(sent.size).toBe(0);
   });
