@@ -1,13 +1,15 @@
 /**
  * `npm run bench:meili`: search latency against the embedded Meilisearch over three HTTP paths:
  * (a) our keep-alive transport, (b) the official `meilisearch` client using our transport as its
- * httpClient, (c) Node's global fetch. One connection each, requests back to back, varied queries
+ * httpClient, (c) Node's global fetch, (d) node:http with a keep-alive agent (what the transport
+ * was built on before it had its own client). One connection each, requests back to back, varied queries
  * (the search-api's own request bodies), 200 warm-up then BENCH_QUERIES (default 2,000) measured.
  * The last line is one JSON object with the figures.
  *
  * BENCH_DOCS (default 20,000) sets the index size; BENCH_QUERIES shortens the run.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { Meilisearch } from "meilisearch";
@@ -201,6 +203,27 @@ async function main(): Promise<void> {
       return (await response.json()) as SearchAnswer;
     });
 
+    // (d) node:http, one kept-alive socket.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const target = new URL(url);
+    const nodeHttp = await measure("(d) node:http keep-alive agent", queries, (body) => {
+      const payload = JSON.stringify(body);
+      return new Promise<SearchAnswer>((resolve, reject) => {
+        const request = http.request(
+          { host: target.hostname, port: target.port, method: "POST", path: target.pathname, agent, headers: { ...headers, "content-length": Buffer.byteLength(payload) } },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on("data", (chunk: Buffer) => chunks.push(chunk));
+            response.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as SearchAnswer));
+            response.on("error", reject);
+          },
+        );
+        request.on("error", reject);
+        request.end(payload);
+      });
+    });
+    agent.destroy();
+
     console.log(
       JSON.stringify({
         docs: DOCS,
@@ -211,6 +234,8 @@ async function main(): Promise<void> {
         clientP99Ms: round(official.p99),
         fetchP50Ms: round(fetched.p50),
         fetchP99Ms: round(fetched.p99),
+        nodeHttpP50Ms: round(nodeHttp.p50),
+        nodeHttpP99Ms: round(nodeHttp.p99),
         meiliProcessingP50Ms: ours.processingP50,
         loadDocsPerSec: Math.round(DOCS / loadSeconds),
       }),
