@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import { randomToken, sha256Hex } from "./accounts.ts";
-import type { Database, SessionRow } from "./schema.ts";
+import type { Database, PatronRow, SessionRow, UserRow } from "./schema.ts";
 
 /**
  * Sign-in sessions. The browser holds an opaque random token; the table holds only its SHA-256
@@ -67,27 +67,57 @@ export async function createSession(
 }
 
 /** The live session for a token, its expiry slid forward; undefined when unknown or expired. */
+/** The account behind a session, read with it: a patron or a user, with their library's code. */
+export interface SessionAccount {
+  patron: { id: number; name: string; status: PatronRow["status"]; expires_at: string | null; library_id: number; code: string } | null;
+  user: { id: number; name: string; role: UserRow["role"]; library_id: number | null; code: string | null } | null;
+}
+
+/**
+ * The live session for a token, with its account (one statement), or undefined when the token is
+ * unknown or the session has expired (then it is deleted). Slides the expiry forward when due.
+ * `patron` / `user` is null when the account is gone.
+ */
 export async function findSession(
   db: Kysely<Database>,
   token: string,
   options?: SessionOptions,
   now: Date = new Date(),
-): Promise<SessionRow | undefined> {
+): Promise<(SessionRow & SessionAccount) | undefined> {
   if (!token || token.length > 200) return undefined;
   const id = sha256Hex(token);
-  const row = await db.selectFrom("sessions").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!row) return undefined;
-  if (Date.parse(row.expires_at) <= now.getTime()) {
+  const found = await db
+    .selectFrom("sessions")
+    .leftJoin("patrons as p", "p.id", "sessions.patron_id")
+    .leftJoin("libraries as pl", "pl.id", "p.library_id")
+    .leftJoin("users as u", "u.id", "sessions.user_id")
+    .leftJoin("libraries as ul", "ul.id", "u.library_id")
+    .select([
+      "sessions.id", "sessions.user_id", "sessions.patron_id", "sessions.role", "sessions.csrf_token", "sessions.created_at", "sessions.expires_at",
+      "p.id as p_id", "p.name as p_name", "p.status as p_status", "p.expires_at as p_expires_at", "p.library_id as p_library_id", "pl.code as p_code",
+      "u.id as u_id", "u.name as u_name", "u.role as u_role", "u.library_id as u_library_id", "ul.code as u_code",
+    ])
+    .where("sessions.id", "=", id)
+    .executeTakeFirst();
+  if (!found) return undefined;
+  if (Date.parse(found.expires_at) <= now.getTime()) {
     await db.deleteFrom("sessions").where("id", "=", id).execute();
     return undefined;
   }
+  const { p_id, p_name, p_status, p_expires_at, p_library_id, p_code, u_id, u_name, u_role, u_library_id, u_code, ...row } = found;
+  const account: SessionAccount = {
+    patron: p_id !== null && p_name !== null && p_status !== null && p_library_id !== null && p_code !== null
+      ? { id: p_id, name: p_name, status: p_status, expires_at: p_expires_at, library_id: p_library_id, code: p_code }
+      : null,
+    user: u_id !== null && u_name !== null && u_role !== null ? { id: u_id, name: u_name, role: u_role, library_id: u_library_id, code: u_code } : null,
+  };
   const opts = settings(options);
   const slid = expiryFor(row.created_at, now, opts);
   if (Date.parse(slid) - Date.parse(row.expires_at) >= opts.touchIntervalMs) {
     await db.updateTable("sessions").set({ expires_at: slid }).where("id", "=", id).execute();
-    return { ...row, expires_at: slid };
+    return { ...row, expires_at: slid, ...account };
   }
-  return row;
+  return { ...row, ...account };
 }
 
 /** Signs out: the token stops working at once. */

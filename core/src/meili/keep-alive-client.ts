@@ -235,7 +235,8 @@ export function createKeepAliveClient(options: KeepAliveClientOptions): KeepAliv
           resolve(connection);
         };
         const onCancel = () => {
-          waiting.splice(waiting.indexOf(take), 1);
+          const at = waiting.indexOf(take);
+          if (at >= 0) waiting.splice(at, 1);
           reject(cancel.reason);
         };
         cancel.addEventListener("abort", onCancel, { once: true });

@@ -24,12 +24,7 @@ export async function resolveSession(deps: AuthDeps, token: string): Promise<Res
   if (!row) return undefined;
   const session: AuthSession = { token, csrfToken: row.csrf_token, expiresAt: row.expires_at };
   if (row.patron_id !== null) {
-    const patron = await deps.db
-      .selectFrom("patrons")
-      .innerJoin("libraries", "libraries.id", "patrons.library_id")
-      .select(["patrons.id", "patrons.name", "patrons.status", "patrons.expires_at", "patrons.library_id", "libraries.code"])
-      .where("patrons.id", "=", row.patron_id)
-      .executeTakeFirst();
+    const { patron } = row;
     if (!patron || effectivePatronStatus(patron) !== "active") {
       await deleteSession(deps.db, token);
       return undefined;
@@ -39,14 +34,8 @@ export async function resolveSession(deps: AuthDeps, token: string): Promise<Res
       session,
     };
   }
-  if (row.user_id !== null) {
-    const user = await deps.db
-      .selectFrom("users")
-      .leftJoin("libraries", "libraries.id", "users.library_id")
-      .select(["users.id", "users.name", "users.role", "users.library_id", "libraries.code"])
-      .where("users.id", "=", row.user_id)
-      .executeTakeFirst();
-    if (!user) return undefined;
+  const { user } = row;
+  if (row.user_id !== null && user) {
     // The role comes from the user row, not the session: a demotion takes effect at once.
     return {
       principal: { kind: user.role, id: user.id, libraryId: user.library_id, libraryCode: user.code, name: user.name, via: "session" },
