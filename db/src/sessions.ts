@@ -66,7 +66,6 @@ export async function createSession(
   return { token, csrfToken, session };
 }
 
-/** The live session for a token, its expiry slid forward; undefined when unknown or expired. */
 /** The account behind a session, read with it: a patron or a user, with their library's code. */
 export interface SessionAccount {
   patron: { id: number; name: string; status: PatronRow["status"]; expires_at: string | null; library_id: number; code: string } | null;
