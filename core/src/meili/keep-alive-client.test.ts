@@ -143,6 +143,16 @@ describe("the keep-alive client", () => {
     await expect(clientFor(cut).request({ method: "GET", path: "/", headers: {} }, never())).rejects.toMatchObject({ code: "EPROTO" });
   });
 
+  it("refuses paths and headers that would split the request, and writes host and length itself", async () => {
+    const seen: Array<string | undefined> = [];
+    const port = await listen(http.createServer((req, res) => (seen.push(req.headers["content-length"]), res.end("ok"))));
+    const client = clientFor(port);
+    await expect(client.request({ method: "GET", path: "/a b", headers: {} }, never())).rejects.toThrow(TypeError);
+    await expect(client.request({ method: "GET", path: "/", headers: { "x-evil": "1\r\nx-injected: 2" } }, never())).rejects.toThrow(TypeError);
+    await client.request({ method: "POST", path: "/", headers: { "Content-Length": "999" }, body: "abc" }, never());
+    expect(seen).toEqual(["3"]);
+  });
+
   it("gives up when cancelled, also while waiting for a socket, and the socket in use is not reused", async () => {
     const port = await listen(http.createServer(() => {}));
     const client = clientFor(port, 1);

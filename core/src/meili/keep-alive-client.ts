@@ -14,7 +14,7 @@ export interface KeepAliveRequest {
   method: string;
   /** Path with its query string. */
   path: string;
-  /** Header names in lower case; host, content-length and connection are the client's. */
+  /** Header names in lower case; host, content-length and connection are the client's own (others given are dropped). */
   headers: Record<string, string>;
   body?: string | Buffer;
 }
@@ -56,6 +56,23 @@ export interface KeepAliveClient {
 }
 
 const MAX_HEAD_BYTES = 64 * 1024;
+/** Headers the client writes itself, from the request and the connection. */
+const OWN_HEADERS = new Set(["host", "content-length", "connection", "transfer-encoding"]);
+/** What node:http refuses in a path (controls, space, beyond Latin-1) and in a header (CR, LF, NUL). */
+const UNSAFE_PATH = /[^\u0021-\u00ff]/;
+const UNSAFE_HEADER = /[\r\n\0]/;
+
+/** The request line and headers; throws on what would split or smuggle a request. */
+function requestHead(request: KeepAliveRequest, hostHeader: string): string {
+  if (UNSAFE_PATH.test(request.path)) throw new TypeError(`Request path contains unescaped characters: ${JSON.stringify(request.path)}`);
+  let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${hostHeader}\r\n`;
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (UNSAFE_HEADER.test(name) || UNSAFE_HEADER.test(value)) throw new TypeError(`Invalid characters in header ${JSON.stringify(name)}`);
+    if (!OWN_HEADERS.has(name.toLowerCase())) head += `${name}: ${value}\r\n`;
+  }
+  if (request.body !== undefined) head += `content-length: ${Buffer.byteLength(request.body)}\r\n`;
+  return `${head}\r\n`;
+}
 const HEAD_END = Buffer.from("\r\n\r\n");
 const CRLF = Buffer.from("\r\n");
 
@@ -254,7 +271,7 @@ export function createKeepAliveClient(options: KeepAliveClientOptions): KeepAliv
     idle.push(connection);
   }
 
-  function exchange(connection: Connection, request: KeepAliveRequest, cancel: AbortSignal): Promise<KeepAliveResponse> {
+  function exchange(connection: Connection, request: KeepAliveRequest, head: string, cancel: AbortSignal): Promise<KeepAliveResponse> {
     const { socket } = connection;
     const reused = connection.used;
     const reader = new AnswerReader(request.method === "HEAD");
@@ -304,10 +321,6 @@ export function createKeepAliveClient(options: KeepAliveClientOptions): KeepAliv
       socket.once("error", onError);
       cancel.addEventListener("abort", onCancel, { once: true });
 
-      let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${hostHeader}\r\n`;
-      for (const [name, value] of Object.entries(request.headers)) head += `${name}: ${value}\r\n`;
-      if (request.body !== undefined) head += `content-length: ${Buffer.byteLength(request.body)}\r\n`;
-      head += "\r\n";
       if (request.body === undefined) socket.write(head, "latin1");
       else if (typeof request.body === "string") socket.write(head + request.body);
       else socket.write(Buffer.concat([Buffer.from(head, "latin1"), request.body]));
@@ -317,8 +330,9 @@ export function createKeepAliveClient(options: KeepAliveClientOptions): KeepAliv
   return {
     async request(request, cancel) {
       if (cancel.aborted) throw cancel.reason;
+      const head = requestHead(request, hostHeader);
       const connection = await acquire(cancel);
-      return exchange(connection, request, cancel);
+      return exchange(connection, request, head, cancel);
     },
     close() {
       for (const connection of idle.splice(0)) connection.socket.destroy();

@@ -83,12 +83,7 @@ export function createMeiliTransport(options: MeiliTransportOptions): MeiliTrans
     const headers: Record<string, string> = { accept: "application/json" };
     if (authorization) headers.authorization = authorization;
     if (req.body !== undefined) headers["content-type"] = req.contentType ?? "application/json";
-    if (req.headers) {
-      for (const [name, value] of Object.entries(req.headers)) {
-        // The client writes these itself from the request.
-        if (name !== "host" && name !== "content-length" && name !== "connection") headers[name.toLowerCase()] = value;
-      }
-    }
+    if (req.headers) Object.assign(headers, req.headers);
     // One signal for both ways a request is given up: the caller's abort and our timeout.
     const cancel = new AbortController();
     const onAbort = () => cancel.abort(req.signal?.reason);
