@@ -11,7 +11,7 @@ import { cycle, pairedSearches } from "./support/paired-searches.ts";
 import { searchMix } from "./support/queries.ts";
 import { BENCH_INDEX, openBenchPod } from "./support/bench-pod.ts";
 import { openWideTitlePod } from "./support/wide-title-pod.ts";
-import { measureLatency, round, type BenchRequest } from "./support/stats.ts";
+import { measureLatency, measureLatencySideBySide, round, type BenchRequest } from "./support/stats.ts";
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -33,10 +33,8 @@ async function main() {
   // Without the API's search cache: this bench measures the API's own cost over Meilisearch (bench:load runs with it).
   const api = await startReadyProcess(["test/support/api-process.ts"], { SQLITE_PATH: pod.sqlitePath, MEILI_URL: pod.meiliUrl, MEILI_MASTER_KEY: pod.masterKey, MEILI_INDEX: BENCH_INDEX, SEARCH_CACHE_SECONDS: "0" });
   try {
-    console.error("latency: API…");
-    const apiLatency = await measureLatency(api.url, apiRequests(), COUNT);
-    console.error("latency: Meilisearch direct…");
-    const meiliLatency = await measureLatency(pod.meiliUrl, meiliRequests(), COUNT);
+    console.error("latency: API and Meilisearch direct, in alternating blocks…");
+    const [apiLatency, meiliLatency] = await measureLatencySideBySide({ url: api.url, requests: apiRequests() }, { url: pod.meiliUrl, requests: meiliRequests() }, COUNT);
     const busiest = [...docs].sort((a, b) => b.holdingsCount - a.holdingsCount).slice(0, 200);
     const copiesRequest = (): BenchRequest => {
       const doc = random.pick(busiest);

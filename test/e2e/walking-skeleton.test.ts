@@ -106,6 +106,8 @@ describe.each(DIALECTS)("walking skeleton on %s", (dialect: Dialect) => {
 
     const byIsbn = (await get(`/v1/search?q=${multi!.isbn[0]}`)).body as SearchBody;
     expect(byIsbn.hits[0]?.id).toBe(multi!.id);
+    // Names come for the members the answer shows (here the title's holders), not the whole pod.
+    expect(Object.keys(byIsbn.libraries).sort()).toEqual([...new Set(byIsbn.hits.flatMap((h) => h.libraries))].sort());
 
     const word = multi!.title.split(/\s+/).find((w) => w.length > 4) ?? multi!.title;
     const byWord = (await get(`/v1/search?q=${encodeURIComponent(word)}&limit=50`)).body as SearchBody;

@@ -48,9 +48,18 @@ export interface KeepAliveClientOptions {
   idleMs: number;
 }
 
+/** How a request may be given up; either way the socket in use is destroyed. */
+export interface RequestLimits {
+  /** The caller's abort: the request fails with the signal's reason. */
+  signal?: AbortSignal;
+  /** Gives the request up after this long (waiting for a socket included), failing with `timeoutError()`. */
+  timeoutMs?: number;
+  timeoutError?: () => Error;
+}
+
 export interface KeepAliveClient {
-  /** Rejects with ConnectionError; `cancel` (timeout, abort) destroys the socket in use. */
-  request(request: KeepAliveRequest, cancel: AbortSignal): Promise<KeepAliveResponse>;
+  /** Rejects with ConnectionError, or as `limits` say. */
+  request(request: KeepAliveRequest, limits?: RequestLimits): Promise<KeepAliveResponse>;
   /** Closes idle sockets; later requests open new ones. */
   close(): void;
 }
@@ -204,10 +213,61 @@ class AnswerReader {
   }
 }
 
+/**
+ * One request's way out: its timeout or the caller's abort, whichever comes first, told to the one
+ * step waiting on it (for a socket, then for the answer). Lighter than an AbortController per request,
+ * which a search would otherwise pay for even when nobody can abort it.
+ */
+class Cancellation {
+  reason: unknown;
+  cancelled = false;
+  private onCancel: ((reason: unknown) => void) | undefined;
+  private readonly timer: NodeJS.Timeout | undefined;
+  private readonly onAbort: (() => void) | undefined;
+
+  constructor(private readonly limits: RequestLimits) {
+    const { signal, timeoutMs } = limits;
+    if (signal?.aborted) this.cancel(signal.reason);
+    else if (signal) {
+      this.onAbort = () => this.cancel(signal.reason);
+      signal.addEventListener("abort", this.onAbort, { once: true });
+    }
+    if (timeoutMs !== undefined) {
+      this.timer = setTimeout(() => this.cancel(limits.timeoutError?.() ?? new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    }
+  }
+
+  /** Whom to tell (one at a time); `undefined` stops telling. */
+  listen(onCancel: ((reason: unknown) => void) | undefined): void {
+    this.onCancel = onCancel;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    if (this.onAbort) this.limits.signal?.removeEventListener("abort", this.onAbort);
+  }
+
+  private cancel(reason: unknown): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.reason = reason;
+    this.onCancel?.(reason);
+  }
+}
+
+/** What the socket's listeners (attached once per socket) hand their events to. */
+interface Exchange {
+  data(chunk: Buffer): void;
+  end(): void;
+  error(error: NodeJS.ErrnoException): void;
+}
+
 interface Connection {
   socket: net.Socket;
   used: boolean;
   idleTimer?: NodeJS.Timeout;
+  /** The request in flight on this socket, if any. */
+  exchange?: Exchange;
 }
 
 export function createKeepAliveClient(options: KeepAliveClientOptions): KeepAliveClient {
@@ -224,7 +284,12 @@ export function createKeepAliveClient(options: KeepAliveClientOptions): KeepAliv
     socket.setNoDelay(true);
     const connection: Connection = { socket, used: false };
     open++;
+    // Listeners live as long as the socket: adding and removing four per request cost a search ~15 µs.
+    socket.on("data", (chunk: Buffer) => (connection.exchange ? connection.exchange.data(chunk) : socket.destroy()));
+    socket.on("end", () => connection.exchange?.end());
+    socket.on("error", (error: NodeJS.ErrnoException) => connection.exchange?.error(error));
     socket.once("close", () => {
+      connection.exchange?.end();
       open--;
       const at = idle.indexOf(connection);
       if (at >= 0) idle.splice(at, 1);
@@ -232,12 +297,10 @@ export function createKeepAliveClient(options: KeepAliveClientOptions): KeepAliv
       // A slot came free: a waiting request may open its own socket now.
       waiting.shift()?.(undefined);
     });
-    // Errors reach the request in flight through its own listener; an idle socket just closes.
-    socket.on("error", () => {});
     return connection;
   }
 
-  async function acquire(cancel: AbortSignal): Promise<Connection> {
+  async function acquire(cancel: Cancellation): Promise<Connection> {
     for (;;) {
       const reused = idle.pop();
       if (reused) {
@@ -248,15 +311,14 @@ export function createKeepAliveClient(options: KeepAliveClientOptions): KeepAliv
       if (open < options.maxSockets) return connect();
       const handed = await new Promise<Connection | undefined>((resolve, reject) => {
         const take = (connection: Connection | undefined) => {
-          cancel.removeEventListener("abort", onCancel);
+          cancel.listen(undefined);
           resolve(connection);
         };
-        const onCancel = () => {
+        cancel.listen((reason) => {
           const at = waiting.indexOf(take);
           if (at >= 0) waiting.splice(at, 1);
-          reject(cancel.reason);
-        };
-        cancel.addEventListener("abort", onCancel, { once: true });
+          reject(reason);
+        });
         waiting.push(take);
       });
       if (handed) return handed;
@@ -271,55 +333,49 @@ export function createKeepAliveClient(options: KeepAliveClientOptions): KeepAliv
     idle.push(connection);
   }
 
-  function exchange(connection: Connection, request: KeepAliveRequest, head: string, cancel: AbortSignal): Promise<KeepAliveResponse> {
+  function exchange(connection: Connection, request: KeepAliveRequest, head: string, cancel: Cancellation): Promise<KeepAliveResponse> {
     const { socket } = connection;
     const reused = connection.used;
     const reader = new AnswerReader(request.method === "HEAD");
     return new Promise((resolve, reject) => {
       let gotBytes = false;
-      const cleanup = () => {
-        socket.off("data", onData);
-        socket.off("end", onEnd);
-        socket.off("error", onError);
-        socket.off("close", onEnd);
-        cancel.removeEventListener("abort", onCancel);
+      const settle = () => {
+        connection.exchange = undefined;
+        cancel.listen(undefined);
       };
       const fail = (error: unknown) => {
-        cleanup();
+        settle();
         socket.destroy();
         reject(error);
       };
-      const onData = (chunk: Buffer) => {
-        gotBytes = true;
-        let answer: KeepAliveResponse | undefined;
-        try {
-          answer = reader.feed(chunk);
-        } catch (error) {
-          return fail(new ConnectionError(`Malformed answer from ${hostHeader}: ${(error as Error).message}`, "EPROTO", reused));
-        }
-        if (!answer) return;
-        cleanup();
-        if (reader.keepAlive) release(connection);
-        else socket.destroy();
-        resolve(answer);
+      connection.exchange = {
+        data(chunk) {
+          gotBytes = true;
+          let answer: KeepAliveResponse | undefined;
+          try {
+            answer = reader.feed(chunk);
+          } catch (error) {
+            return fail(new ConnectionError(`Malformed answer from ${hostHeader}: ${(error as Error).message}`, "EPROTO", reused));
+          }
+          if (!answer) return;
+          settle();
+          if (reader.keepAlive) release(connection);
+          else socket.destroy();
+          resolve(answer);
+        },
+        end() {
+          const answer = reader.endOfStream();
+          if (answer) {
+            settle();
+            socket.destroy();
+            return resolve(answer);
+          }
+          const code = gotBytes ? "EPROTO" : "ECONNRESET";
+          fail(new ConnectionError(`${hostHeader} closed the connection ${gotBytes ? "mid-answer" : "before answering"}`, code, reused && !gotBytes));
+        },
+        error: (error) => fail(new ConnectionError(error.message, error.code ?? "ECONNFAILED", reused && !gotBytes)),
       };
-      const onEnd = () => {
-        const answer = reader.endOfStream();
-        if (answer) {
-          cleanup();
-          socket.destroy();
-          return resolve(answer);
-        }
-        const code = gotBytes ? "EPROTO" : "ECONNRESET";
-        fail(new ConnectionError(`${hostHeader} closed the connection ${gotBytes ? "mid-answer" : "before answering"}`, code, reused && !gotBytes));
-      };
-      const onError = (error: NodeJS.ErrnoException) => fail(new ConnectionError(error.message, error.code ?? "ECONNFAILED", reused && !gotBytes));
-      const onCancel = () => fail(cancel.reason);
-      socket.on("data", onData);
-      socket.once("end", onEnd);
-      socket.once("close", onEnd);
-      socket.once("error", onError);
-      cancel.addEventListener("abort", onCancel, { once: true });
+      cancel.listen(fail);
 
       if (request.body === undefined) socket.write(head, "latin1");
       else if (typeof request.body === "string") socket.write(head + request.body);
@@ -328,11 +384,20 @@ export function createKeepAliveClient(options: KeepAliveClientOptions): KeepAliv
   }
 
   return {
-    async request(request, cancel) {
-      if (cancel.aborted) throw cancel.reason;
+    async request(request, limits = {}) {
       const head = requestHead(request, hostHeader);
-      const connection = await acquire(cancel);
-      return exchange(connection, request, head, cancel);
+      const cancel = new Cancellation(limits);
+      try {
+        if (cancel.cancelled) throw cancel.reason;
+        const connection = await acquire(cancel);
+        if (cancel.cancelled) {
+          release(connection);
+          throw cancel.reason;
+        }
+        return await exchange(connection, request, head, cancel);
+      } finally {
+        cancel.dispose();
+      }
     },
     close() {
       for (const connection of idle.splice(0)) connection.socket.destroy();

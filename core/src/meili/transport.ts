@@ -84,21 +84,15 @@ export function createMeiliTransport(options: MeiliTransportOptions): MeiliTrans
     if (authorization) headers.authorization = authorization;
     if (req.body !== undefined) headers["content-type"] = req.contentType ?? "application/json";
     if (req.headers) Object.assign(headers, req.headers);
-    // One signal for both ways a request is given up: the caller's abort and our timeout.
-    const cancel = new AbortController();
-    const onAbort = () => cancel.abort(req.signal?.reason);
-    req.signal?.addEventListener("abort", onAbort, { once: true });
-    if (req.signal?.aborted) onAbort();
-    const timer = setTimeout(() => {
-      cancel.abort(new MeiliUnreachableError(baseUrl, "ETIMEDOUT", `Meilisearch at ${baseUrl} did not answer ${req.method} ${req.path} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    try {
-      const answer = await client.request({ method: req.method, path: basePath + req.path, headers, body: req.body }, cancel.signal);
-      return { status: answer.status, headers: answer.headers, body: answer.body.toString("utf8") };
-    } finally {
-      clearTimeout(timer);
-      req.signal?.removeEventListener("abort", onAbort);
-    }
+    const answer = await client.request(
+      { method: req.method, path: basePath + req.path, headers, body: req.body },
+      {
+        signal: req.signal,
+        timeoutMs,
+        timeoutError: () => new MeiliUnreachableError(baseUrl, "ETIMEDOUT", `Meilisearch at ${baseUrl} did not answer ${req.method} ${req.path} within ${timeoutMs} ms`),
+      },
+    );
+    return { status: answer.status, headers: answer.headers, body: answer.body.toString("utf8") };
   }
 
   async function send(req: MeiliRawRequest): Promise<MeiliRawResponse> {

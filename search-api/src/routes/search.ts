@@ -1,7 +1,7 @@
 import type { AppDeps } from "../app.ts";
 import type { RouteTable } from "../http/route-table.ts";
 import { searchQuerySchema } from "../services/search-query.ts";
-import { searchUnionIndex } from "../services/search-service.ts";
+import { membersShown, searchUnionIndex } from "../services/search-service.ts";
 
 export function searchRoutes(routes: RouteTable, deps: AppDeps): void {
   routes.add(
@@ -16,7 +16,10 @@ export function searchRoutes(routes: RouteTable, deps: AppDeps): void {
       }
       const generation = cache?.generation ?? 0;
       const result = await searchUnionIndex(deps.search, query);
-      const answer = JSON.stringify({ ...result, libraries: await deps.libraryNames() });
+      const names = await deps.libraryNames();
+      const libraries: Record<string, string> = {};
+      for (const code of membersShown(result, query)) if (names[code] !== undefined) libraries[code] = names[code];
+      const answer = JSON.stringify({ ...result, libraries });
       if (key) {
         cache.set(key, answer, generation);
         c.header("x-search-cache", "miss");
