@@ -18,7 +18,7 @@ export function searchRoutes(routes: RouteTable, deps: AppDeps): void {
       const result = await searchUnionIndex(deps.search, query);
       const names = await deps.libraryNames();
       const libraries: Record<string, string> = {};
-      for (const code of membersShown(result, query)) if (names[code] !== undefined) libraries[code] = names[code];
+      for (const code of membersShown(result, query)) if (Object.hasOwn(names, code)) libraries[code] = names[code]!;
       const answer = JSON.stringify({ ...result, libraries });
       if (key) {
         cache.set(key, answer, generation);
