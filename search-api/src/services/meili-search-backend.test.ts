@@ -5,14 +5,13 @@ import {
   createMeiliTransport,
   createMeiliUnionIndexWriter,
   ensureUnionIndex,
-  facetValuesFor,
   MeiliApiError,
   startManagedMeilisearch,
   type ManagedMeilisearch,
   type MeiliTransport,
-  type UnionDocument,
 } from "@interlend/core/meili";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unionDocument } from "./union-document-fixture.ts";
 import { createMeiliSearchBackend } from "./meili-search-backend.ts";
 import { searchQuerySchema } from "./search-query.ts";
 import { searchUnionIndex, SearchUnavailableError } from "./search-service.ts";
@@ -22,28 +21,6 @@ let server: ManagedMeilisearch;
 let transport: MeiliTransport;
 const uid = `backend_${process.pid}`;
 
-function doc(id: string, title: string, overrides: Partial<UnionDocument> = {}): UnionDocument {
-  const document = {
-    id,
-    title,
-    titleSort: title.toLowerCase(),
-    authors: ["Ada Lovelace"],
-    subjects: [],
-    year: 1843,
-    format: "book",
-    language: "eng",
-    isbn: [],
-    issn: [],
-    libraries: ["ALB"],
-    availableAt: ["ALB"],
-    holdingsCount: 1,
-    availableCount: 1,
-    memberCount: 1,
-    available: true,
-    ...overrides,
-  };
-  return { ...document, facetValues: facetValuesFor(document) };
-}
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), "interlend-backend-"));
@@ -52,10 +29,10 @@ beforeAll(async () => {
   await ensureUnionIndex(transport, uid);
   const writer = createMeiliUnionIndexWriter(transport, uid);
   await writer.replace([
-    doc("1", "Notes on the Analytical Engine", { isbn: ["9780000000001"] }),
-    doc("2", "Sketch of the Analytical Engine", { format: "ebook", available: false, availableAt: [] }),
-    doc("3", "Unrelated gardening book", { authors: ["Someone Else"], language: "fre" }),
-    doc("4", "Engine of the analytical kind", { authors: ["Someone Else"] }),
+    unionDocument("1", "Notes on the Analytical Engine", { isbn: ["9780000000001"] }),
+    unionDocument("2", "Sketch of the Analytical Engine", { format: "ebook", available: false, availableAt: [] }),
+    unionDocument("3", "Unrelated gardening book", { authors: ["Someone Else"], language: "fre" }),
+    unionDocument("4", "Engine of the analytical kind", { authors: ["Someone Else"] }),
   ]);
   await writer.flush();
 });

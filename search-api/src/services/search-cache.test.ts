@@ -5,7 +5,6 @@ import path from "node:path";
 import {
   createMeiliTransport,
   createMeiliUnionIndexWriter,
-  facetValuesFor,
   ensureUnionIndex,
   startManagedMeilisearch,
   type ManagedMeilisearch,
@@ -16,6 +15,7 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from "@interlend/d
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../app.ts";
 import { cachedLibraryNames } from "../library-names.ts";
+import { unionDocument } from "./union-document-fixture.ts";
 import { createMeiliSearchBackend, unionSearchCache } from "./meili-search-backend.ts";
 
 let dataDir: string;
@@ -24,13 +24,6 @@ let transport: MeiliTransport;
 let database: DatabaseHandle;
 const uid = `cache_${process.pid}`;
 
-function doc(id: string, title: string): UnionDocument {
-  return {
-    id, title, titleSort: title.toLowerCase(), authors: ["Ada Lovelace"], subjects: [], year: 1843, format: "book", language: "eng",
-    isbn: [], issn: [], libraries: ["ALB"], availableAt: ["ALB"], holdingsCount: 1, availableCount: 1, memberCount: 1, available: true,
-    facetValues: facetValuesFor({ format: "book", language: "eng", libraries: ["ALB"], available: true }),
-  };
-}
 
 async function put(docs: UnionDocument[]) {
   const writer = createMeiliUnionIndexWriter(transport, uid);
@@ -47,7 +40,7 @@ beforeAll(async () => {
   server = await startManagedMeilisearch({ dataDir });
   transport = createMeiliTransport({ url: server.url, apiKey: server.masterKey, timeoutMs: 2_000 });
   await ensureUnionIndex(transport, uid);
-  await put([doc("1", "Notes on the Analytical Engine"), doc("2", "A gardening book")]);
+  await put([unionDocument("1", "Notes on the Analytical Engine"), unionDocument("2", "A gardening book")]);
   database = openDatabase({ sqlitePath: ":memory:" });
   await migrateToLatest(database);
 });
@@ -70,7 +63,7 @@ describe("the search cache", () => {
     // Another search is its own entry.
     expect((await app.request("/v1/search?q=gardening&sort=newest")).headers.get("x-search-cache")).toBe("miss");
 
-    await put([doc("3", "Another gardening book")]);
+    await put([unionDocument("3", "Another gardening book")]);
     await afterRecheck();
     const after = await app.request("/v1/search?q=gardening");
     expect(after.headers.get("x-search-cache")).toBe("miss");
