@@ -71,6 +71,18 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
+/** The fields a search hit and a union record describe a title with. */
+function titleFields(v: Json) {
+  return {
+    title: str(v.title) ?? "",
+    ...optional("subtitle", str(v.subtitle)),
+    authors: strings(v.authors),
+    ...optional("year", num(v.year)),
+    ...optional("format", str(v.format)),
+    ...optional("language", str(v.language)),
+  };
+}
+
 export function normaliseHit(v: unknown): SearchHit | undefined {
   if (!isObject(v)) return undefined;
   const id = str(v.id);
@@ -85,12 +97,7 @@ export function normaliseHit(v: unknown): SearchHit | undefined {
     : undefined;
   return {
     id,
-    title: str(v.title) ?? "",
-    ...optional("subtitle", str(v.subtitle)),
-    authors: strings(v.authors),
-    ...optional("year", num(v.year)),
-    ...optional("format", str(v.format)),
-    ...optional("language", str(v.language)),
+    ...titleFields(v),
     isbn: strings(v.isbn),
     libraries,
     availableAt,
@@ -157,12 +164,7 @@ export function normaliseRecord(v: unknown): UnionRecord {
   if (id === undefined) throw new TypeError("record response has no id");
   return {
     id,
-    title: str(v.title) ?? "",
-    ...optional("subtitle", str(v.subtitle)),
-    authors: strings(v.authors),
-    ...optional("year", num(v.year)),
-    ...optional("format", str(v.format)),
-    ...optional("language", str(v.language)),
+    ...titleFields(v),
     ...optional("publisher", str(v.publisher)),
     ...optional("edition", str(v.edition)),
     ...optional("series", str(v.series)),
