@@ -2,22 +2,14 @@
  * The union index: one Meilisearch document per cluster (union record), its settings, and the
  * task helpers every writer needs.
  */
+import type { TitleDescription } from "../title-description.ts";
 import { MeiliApiError, MeiliTaskError, MeiliTaskTimeoutError, type MeiliErrorBody } from "./errors.ts";
 import type { MeiliTransport } from "./transport.ts";
 
-export interface UnionDocument {
+export interface UnionDocument extends TitleDescription {
   id: string;
-  title: string;
-  subtitle?: string;
   /** Title folded for sorting (lower case, leading articles dropped). */
   titleSort: string;
-  authors: string[];
-  subjects: string[];
-  series?: string;
-  publisher?: string;
-  year?: number;
-  format: string;
-  language: string;
   isbn: string[];
   issn: string[];
   /** Member codes holding a copy. */

@@ -1,18 +1,9 @@
-/** A member's bibliographic record reduced to what clustering, display and search need. */
-export interface NormalisedBib {
+import type { TitleDescription } from "@interlend/core/title-description";
+
+/** A member's bibliographic record reduced to what clustering, display and search need (language from 008/35-37 or 041$a). */
+export interface NormalisedBib extends TitleDescription {
   /** The member's own record id (001, else 035, else a hash of the record). */
   localId: string;
-  title: string;
-  subtitle?: string;
-  authors: string[];
-  subjects: string[];
-  series?: string;
-  publisher?: string;
-  year?: number;
-  /** book | ebook | serial | journal | audio | video | music | map | score | article | other */
-  format: string;
-  /** ISO 639-2/B code from 008/35-37 or 041$a, lower case; "und" when unknown. */
-  language: string;
   isbns: string[]; // normalised ISBN-13, no hyphens
   issns: string[]; // NNNN-NNNX
   oclcNumbers: string[]; // digits only, no leading zeros
