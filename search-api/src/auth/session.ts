@@ -35,7 +35,7 @@ export async function resolveSession(deps: AuthDeps, token: string): Promise<Res
     };
   }
   const { user } = row;
-  if (row.user_id !== null && user) {
+  if (user) {
     // The role comes from the user row, not the session: a demotion takes effect at once.
     return {
       principal: { kind: user.role, id: user.id, libraryId: user.library_id, libraryCode: user.code, name: user.name, via: "session" },

@@ -21,7 +21,6 @@ let server: ManagedMeilisearch;
 let transport: MeiliTransport;
 const uid = `backend_${process.pid}`;
 
-
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), "interlend-backend-"));
   server = await startManagedMeilisearch({ dataDir });
